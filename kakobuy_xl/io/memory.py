@@ -1,0 +1,94 @@
+"""An in-memory workbook: dicts of DataFrames. For tests and the Python API."""
+
+from __future__ import annotations
+
+from typing import Mapping
+
+import pandas as pd
+
+from ..errors import SheetNotFound, WorkbookError
+from .base import ColumnWrite, Progress, TableData, find_header, no_progress
+
+MAX_ROWS = 1_048_576
+
+
+class MemoryWorkbook:
+    """Sheets as DataFrames whose columns are header texts; data starts at Excel row 2.
+
+    >>> wb = MemoryWorkbook({"Orders": pd.DataFrame({"Order ID": ["A1"]})})
+    >>> wb.read_table("Orders").frame.index.tolist()
+    [2]
+    """
+
+    def __init__(self, sheets: Mapping[str, pd.DataFrame] | None = None) -> None:
+        self.sheets: dict[str, pd.DataFrame] = {}
+        for name, frame in (sheets or {}).items():
+            f = frame.copy().astype(object)
+            f.index = range(2, 2 + len(f))
+            self.sheets[name] = f.where(pd.notna(f), None)
+        self._staged: list[tuple[str, str, object]] = []
+        self.saves = 0
+
+    def sheet_names(self) -> list[str]:
+        return list(self.sheets)
+
+    def _frame(self, sheet: str) -> pd.DataFrame:
+        for name, frame in self.sheets.items():
+            if name.casefold() == sheet.casefold():
+                return frame
+        raise SheetNotFound(
+            f"The workbook has no sheet '{sheet}' (found: {', '.join(self.sheets) or 'none'})."
+        )
+
+    def read_table(self, sheet: str) -> TableData:
+        frame = self._frame(sheet)
+        return TableData(
+            sheet=sheet, table=sheet.replace(" ", ""), header_row=1, first_col=1,
+            headers=list(frame.columns), frame=frame.copy(), last_row=1 + max(len(frame), 1),
+        )
+
+    def write_columns(self, sheet: str, columns: Mapping[str, ColumnWrite]) -> None:
+        frame = self._frame(sheet)
+        for header, (values, _kind) in columns.items():
+            found = find_header(list(frame.columns), header)
+            if found is None:
+                raise WorkbookError(f"Sheet '{sheet}' has no column '{header}'.")
+            self._staged.append(("write", sheet, (found, values)))
+
+    def append_rows(self, sheet: str, rows: pd.DataFrame,
+                    kinds: Mapping[str, str] | None = None) -> list[int]:
+        frame = self._frame(sheet)
+        start = 2 + len(frame) + sum(
+            len(r) for op, s, r in self._staged if op == "append" and s == sheet  # type: ignore[arg-type]
+        )
+        if start + len(rows) - 1 > MAX_ROWS:
+            raise WorkbookError(
+                f"Sheet '{sheet}' is full: {len(rows)} more rows do not fit under Excel's "
+                f"limit of {MAX_ROWS:,} rows. Move old rows to an archive workbook."
+            )
+        self._staged.append(("append", sheet, rows))
+        return list(range(start, start + len(rows)))
+
+    @property
+    def has_changes(self) -> bool:
+        return bool(self._staged)
+
+    def save(self, progress: Progress = no_progress) -> None:
+        for i, (op, sheet, payload) in enumerate(self._staged, 1):
+            frame = self._frame(sheet)
+            if op == "write":
+                header, values = payload  # type: ignore[misc]
+                values = values[values.index.isin(frame.index)]
+                frame.loc[values.index, header] = values.astype(object).where(
+                    pd.notna(values), None)
+            else:
+                rows: pd.DataFrame = payload  # type: ignore[assignment]
+                new = rows.reindex(columns=frame.columns).astype(object)
+                new.index = range(2 + len(frame), 2 + len(frame) + len(new))
+                frame = pd.concat([frame, new.where(pd.notna(new), None)])
+                for name in list(self.sheets):
+                    if name.casefold() == sheet.casefold():
+                        self.sheets[name] = frame
+            progress("save", i, len(self._staged))
+        self._staged.clear()
+        self.saves += 1

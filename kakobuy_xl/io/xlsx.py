@@ -1,0 +1,555 @@
+"""The file WorkbookIO: an .xlsx/.xlsm on disk, read fast, written surgically.
+
+Reading uses python-calamine (Rust) for values and a byte scan of each worksheet part
+for what calamine hides (formulas, ``#N/A``-style errors). Writing never loads the
+workbook into openpyxl: it edits the worksheet parts it must (only the cells kakobuy
+owns, plus appended rows), the table parts whose range grows and, when a date needs a
+date format nobody defined, ``styles.xml``. Every other part is copied raw, so the VBA
+project, ribbon, charts, images, pivot caches and the rest stay byte-identical.
+Saves go to a temporary file next to the target and replace it atomically, after the
+previous version is copied to a backup.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import posixpath
+import re
+import shutil
+import stat
+import tempfile
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+
+import pandas as pd
+from lxml import etree
+
+from ..errors import (
+    NotAWorkbook,
+    SheetNotFound,
+    WorkbookError,
+    WorkbookLocked,
+    WorkbookReadOnly,
+)
+from . import sheetxml as sx
+from .base import ColumnWrite, Progress, TableData, find_header, no_progress
+from .zipcopy import ZipTooLarge, rewrite_zip
+
+NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+NS_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
+REL_WORKSHEET = NS_REL + "/worksheet"
+REL_TABLE = NS_REL + "/table"
+REL_CALC_CHAIN = NS_REL + "/calcChain"
+MAX_ROWS = 1_048_576
+SUFFIXES = (".xlsx", ".xlsm", ".xltx", ".xltm")
+_XML_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
+
+# Built-in number formats that show dates or times (ECMA-376 18.8.30, plus the CJK ones).
+_BUILTIN_DATE_FORMATS = set(range(14, 23)) | set(range(27, 37)) | set(range(45, 48)) | \
+    set(range(50, 59))
+_DATE_CODE = re.compile(r"[dmyhs]", re.I)
+
+
+def _q(tag: str) -> str:
+    return f"{{{NS_MAIN}}}{tag}"
+
+
+def _xml(data: bytes, part: str) -> etree._Element:
+    try:
+        return etree.fromstring(data, _XML_PARSER)
+    except etree.XMLSyntaxError as exc:
+        raise NotAWorkbook(f"The workbook is damaged: part '{part}' is not valid XML ({exc}).") from exc
+
+
+def _resolve(base_part: str, target: str) -> str:
+    if target.startswith("/"):
+        return target.lstrip("/")
+    return posixpath.normpath(posixpath.join(posixpath.dirname(base_part), target))
+
+
+def _rels_path(part: str) -> str:
+    return posixpath.join(posixpath.dirname(part), "_rels", posixpath.basename(part) + ".rels")
+
+
+def lock_file(path: Path) -> Path | None:
+    """Excel's lock file for ``path`` (``~$NAME``), if one exists."""
+    for name in ("~$" + path.name, "~$" + path.name[2:]):
+        candidate = path.with_name(name)
+        if len(name) > 2 and candidate.exists():
+            return candidate
+    return None
+
+
+def backup_path(path: Path) -> Path:
+    """``Shop.xlsx`` -> ``Shop.bak.xlsx``: the previous version, kept at every save."""
+    return path.with_name(f"{path.stem}.bak{path.suffix}")
+
+
+@dataclass
+class _Table:
+    part: str
+    name: str
+    ref: str
+    header_rows: int
+    xml: bytes
+
+
+@dataclass
+class _Sheet:
+    name: str
+    part: str
+    tables: list[_Table] = field(default_factory=list)
+
+
+def _is_date_format(code: str) -> bool:
+    """Whether a custom number format shows a date/time: d, m, y, h or s outside quotes."""
+    code = re.sub(r'"[^"]*"|\[[^\]]*\]|\\.', "", code)
+    return bool(_DATE_CODE.search(code))
+
+
+class _Styles:
+    """Just enough of ``styles.xml`` to give a date a date format when it has none."""
+
+    def __init__(self, data: bytes | None) -> None:
+        self.data = data
+        self.changed = False
+        self._root = _xml(data, "xl/styles.xml") if data else None
+        self._date_xf: dict[tuple[int | None, str], int] = {}
+
+    def _xfs(self) -> list[etree._Element]:
+        if self._root is None:
+            return []
+        cell_xfs = self._root.find(_q("cellXfs"))
+        return list(cell_xfs) if cell_xfs is not None else []
+
+    def is_date(self, style: int | None) -> bool:
+        xfs = self._xfs()
+        if style is None or style >= len(xfs):
+            return False
+        fmt = int(xfs[style].get("numFmtId", "0"))
+        if fmt in _BUILTIN_DATE_FORMATS:
+            return True
+        num_fmts = self._root.find(_q("numFmts")) if self._root is not None else None
+        for nf in (num_fmts if num_fmts is not None else []):
+            if int(nf.get("numFmtId", "-1")) == fmt:
+                return _is_date_format(nf.get("formatCode", ""))
+        return False
+
+    def date_style(self, base: int | None, with_time: bool) -> int | None:
+        """An xf like ``base`` but showing dates; added to styles.xml when none fits."""
+        if self._root is None:
+            return base
+        if self.is_date(base):
+            return base
+        key = (base, "dt" if with_time else "d")
+        if key in self._date_xf:
+            return self._date_xf[key]
+        code = "yyyy-mm-dd hh:mm" if with_time else "yyyy-mm-dd"
+        num_fmts = self._root.find(_q("numFmts"))
+        if num_fmts is None:
+            num_fmts = etree.Element(_q("numFmts"), count="0")
+            self._root.insert(0, num_fmts)
+        fmt_id = None
+        for nf in num_fmts:
+            if nf.get("formatCode") == code:
+                fmt_id = int(nf.get("numFmtId", "0"))
+        if fmt_id is None:
+            fmt_id = max([163] + [int(nf.get("numFmtId", "0")) for nf in num_fmts]) + 1
+            etree.SubElement(num_fmts, _q("numFmt"), numFmtId=str(fmt_id), formatCode=code)
+            num_fmts.set("count", str(len(num_fmts)))
+        cell_xfs = self._root.find(_q("cellXfs"))
+        xfs = list(cell_xfs)
+        template = xfs[base] if base is not None and base < len(xfs) else xfs[0]
+        new = etree.fromstring(etree.tostring(template))
+        new.set("numFmtId", str(fmt_id))
+        new.set("applyNumberFormat", "1")
+        cell_xfs.append(new)
+        cell_xfs.set("count", str(len(cell_xfs)))
+        index = len(cell_xfs) - 1
+        self._date_xf[key] = index
+        self.changed = True
+        return index
+
+    def to_bytes(self) -> bytes:
+        assert self._root is not None
+        return etree.tostring(self._root, xml_declaration=True, encoding="UTF-8",
+                              standalone=True)
+
+
+class FileWorkbook:
+    """A workbook file. Read with :meth:`read_table`; stage writes; :meth:`save` once.
+
+    >>> wb = FileWorkbook("shop.xlsx")                      # doctest: +SKIP
+    >>> t = wb.read_table("Orders")                         # doctest: +SKIP
+    >>> wb.write_columns("Orders", {"Delay Flag": (s, "choice")}); wb.save()  # doctest: +SKIP
+    """
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = Path(path)
+        self._check_readable()
+        self._zip_bytes = self._load_bytes()
+        try:
+            self._zip = zipfile.ZipFile(io.BytesIO(self._zip_bytes))
+            self._names = set(self._zip.namelist())
+        except (zipfile.BadZipFile, EOFError, ValueError) as exc:
+            raise NotAWorkbook(
+                f"'{self.path.name}' is not an Excel workbook or is damaged ({exc}). "
+                "Open it in Excel and save it again as .xlsx, or restore the backup "
+                f"'{backup_path(self.path).name}' if there is one."
+            ) from exc
+        if "xl/workbook.xml" not in self._names:
+            raise NotAWorkbook(
+                f"'{self.path.name}' is a zip file but not an Excel workbook "
+                "(it has no xl/workbook.xml). Save it from Excel as .xlsx or .xlsm."
+            )
+        self._parts: dict[str, bytes] = {}
+        self.date1904 = False
+        self._sheets = self._load_structure()
+        self._styles: _Styles | None = None
+        self._writes: dict[str, dict[int, dict[int, Any]]] = {}
+        self._appends: dict[str, int] = {}
+        self._table_cache: dict[str, TableData] = {}
+        self._calamine: Any = None
+
+    # ---------------------------------------------------------------- opening
+    def _check_readable(self) -> None:
+        p = self.path
+        if not p.exists():
+            raise WorkbookError(f"No workbook at '{p}'. Check the path, or create one with "
+                                f"`kakobuy init {p.name}`.")
+        if p.is_dir():
+            raise NotAWorkbook(f"'{p}' is a folder, not a workbook.")
+        if p.suffix.lower() not in SUFFIXES:
+            raise NotAWorkbook(
+                f"'{p.name}' is not an Excel workbook (expected .xlsx or .xlsm, found "
+                f"'{p.suffix or 'no extension'}'). Save it from Excel as .xlsx."
+            )
+
+    def _load_bytes(self) -> bytes:
+        try:
+            return self.path.read_bytes()
+        except PermissionError as exc:
+            raise WorkbookLocked(
+                f"'{self.path.name}' cannot be read: it is locked by another program "
+                f"(probably Excel). Close it there and try again. ({exc.strerror})"
+            ) from exc
+        except OSError as exc:
+            raise WorkbookError(f"'{self.path.name}' cannot be read: {exc.strerror}.") from exc
+
+    def _part(self, name: str) -> bytes:
+        if name not in self._parts:
+            try:
+                self._parts[name] = self._zip.read(name)
+            except KeyError as exc:
+                raise NotAWorkbook(f"The workbook is damaged: part '{name}' is missing.") from exc
+            except (zipfile.BadZipFile, zlib_error(), EOFError) as exc:
+                raise NotAWorkbook(
+                    f"The workbook '{self.path.name}' is damaged (part '{name}' cannot be "
+                    f"read: {exc}). Restore '{backup_path(self.path).name}' if there is one."
+                ) from exc
+        return self._parts[name]
+
+    def _rels(self, part: str) -> list[tuple[str, str, str]]:
+        path = _rels_path(part)
+        if path not in self._names:
+            return []
+        root = _xml(self._part(path), path)
+        return [(r.get("Id", ""), r.get("Type", ""), _resolve(part, r.get("Target", "")))
+                for r in root if r.get("TargetMode") != "External"]
+
+    def _load_structure(self) -> list[_Sheet]:
+        root = _xml(self._part("xl/workbook.xml"), "xl/workbook.xml")
+        pr = root.find(_q("workbookPr"))
+        self.date1904 = pr is not None and pr.get("date1904") in ("1", "true")
+        rels = {rid: target for rid, typ, target in self._rels("xl/workbook.xml")
+                if typ == REL_WORKSHEET}
+        sheets: list[_Sheet] = []
+        el = root.find(_q("sheets"))
+        for s in (el if el is not None else []):
+            target = rels.get(s.get(f"{{{NS_REL}}}id", ""))
+            if target is None:
+                continue  # a chart sheet or dialog sheet: not ours
+            sheet = _Sheet(s.get("name", ""), target)
+            for _rid, typ, tpart in self._rels(target):
+                if typ == REL_TABLE and tpart in self._names:
+                    data = self._part(tpart)
+                    t = _xml(data, tpart)
+                    sheet.tables.append(_Table(
+                        tpart, t.get("displayName") or t.get("name", ""), t.get("ref", "A1:A1"),
+                        int(t.get("headerRowCount", "1")), data,
+                    ))
+            sheets.append(sheet)
+        return sheets
+
+    # ---------------------------------------------------------------- reading
+    def sheet_names(self) -> list[str]:
+        return [s.name for s in self._sheets]
+
+    def _sheet(self, name: str) -> _Sheet:
+        for s in self._sheets:
+            if s.name.casefold() == name.casefold():
+                return s
+        for s in self._sheets:  # the table may be on a sheet with another name
+            if any(t.name.casefold() == name.replace(" ", "").casefold() for t in s.tables):
+                return s
+        found = ", ".join(self.sheet_names()) or "none"
+        raise SheetNotFound(
+            f"The workbook has no sheet '{name}' (found: {found}). Add it back, or rename the "
+            f"sheet that holds it to '{name}'."
+        )
+
+    def _table_for(self, sheet: _Sheet, name: str) -> _Table | None:
+        wanted = name.replace(" ", "").casefold()
+        for t in sheet.tables:
+            if t.name.casefold() == wanted:
+                return t
+        return sheet.tables[0] if sheet.tables else None
+
+    def _values(self, sheet: _Sheet) -> list[list[Any]]:
+        import python_calamine
+
+        if self._calamine is None:
+            try:
+                self._calamine = python_calamine.CalamineWorkbook.from_filelike(
+                    io.BytesIO(self._zip_bytes))
+            except Exception as exc:  # calamine raises its own error types
+                raise NotAWorkbook(f"'{self.path.name}' cannot be read: {exc}") from exc
+        try:
+            return self._calamine.get_sheet_by_name(sheet.name).to_python(skip_empty_area=False)
+        except Exception as exc:
+            raise NotAWorkbook(f"Sheet '{sheet.name}' cannot be read: {exc}") from exc
+
+    def read_table(self, sheet: str) -> TableData:
+        key = sheet.casefold()
+        if key in self._table_cache:
+            return self._table_cache[key]
+        s = self._sheet(sheet)
+        rows = self._values(s)
+        table = self._table_for(s, sheet)
+        if table is not None:
+            r1, c1, r2, c2 = sx.parse_ref(table.ref)
+            header_row = r1 if table.header_rows else r1 - 1
+        else:
+            # A plain range: headers in the first used row, data down to the last one.
+            r1 = next((i + 1 for i, row in enumerate(rows) if any(v != "" for v in row)), 1)
+            header_row, c1 = r1, 1
+            c2 = max((len(r) for r in rows), default=1)
+            r2 = max(len(rows), r1)
+        header_vals = rows[header_row - 1][c1 - 1:c2] if 0 < header_row <= len(rows) else []
+        headers = [str(v).strip() if v != "" else "" for v in header_vals]
+        headers += [""] * (c2 - c1 + 1 - len(headers))
+        headers = [h or f"Column{i + 1}" for i, h in enumerate(headers)]
+        data_rows = rows[header_row: min(r2, len(rows))]
+        width = c2 - c1 + 1
+        body = [(r[c1 - 1:c2] + [""] * width)[:width] for r in data_rows]
+        frame = pd.DataFrame(body, columns=headers, dtype=object)
+        frame.index = range(header_row + 1, header_row + 1 + len(frame))
+        if len(frame):
+            frame = frame.mask(frame.eq(""), None)
+            # Trailing blank rows inside the table range are not records.
+            filled = frame.notna().any(axis=1)
+            last = filled[filled].index.max() if filled.any() else header_row
+            frame = frame.loc[: last]
+        formulas, errors = sx.scan_special_cells(self._part(s.part))
+        col_header = {c1 + i: h for i, h in enumerate(headers)}
+        data = TableData(
+            sheet=s.name, table=table.name if table else None, header_row=header_row,
+            first_col=c1, headers=headers, frame=frame, last_row=r2,
+            formula_cells={(r, col_header[c]) for r, c in formulas
+                           if c in col_header and header_row < r <= r2},
+            error_cells={(r, col_header[c]): v for (r, c), v in errors.items()
+                         if c in col_header and header_row < r <= r2},
+        )
+        self._table_cache[key] = data
+        return data
+
+    # ---------------------------------------------------------------- writing
+    def write_columns(self, sheet: str, columns: Mapping[str, ColumnWrite]) -> None:
+        data = self.read_table(sheet)
+        cells = self._writes.setdefault(self._sheet(sheet).part, {})
+        for header, (values, _kind) in columns.items():
+            found = find_header(data.headers, header)
+            if found is None:
+                raise WorkbookError(f"Sheet '{data.sheet}' has no column '{header}'.")
+            col = data.first_col + data.headers.index(found)
+            for row, value in zip(values.index, values.tolist()):
+                if data.header_row < row <= max(data.last_row, data.header_row + len(data.frame)):
+                    cells.setdefault(int(row), {})[col] = value
+
+    def append_rows(self, sheet: str, rows: pd.DataFrame,
+                    kinds: Mapping[str, str] | None = None) -> list[int]:
+        data = self.read_table(sheet)
+        s = self._sheet(sheet)
+        last_used = int(data.frame.index.max()) if len(data.frame) else data.header_row
+        start = max(last_used, data.header_row) + 1 + self._appends.get(s.part, 0)
+        end = start + len(rows) - 1
+        if end > MAX_ROWS:
+            raise WorkbookError(
+                f"Sheet '{data.sheet}' is full: {len(rows):,} more rows do not fit under "
+                f"Excel's limit of {MAX_ROWS:,} rows. Move old rows to an archive workbook."
+            )
+        cols = {}
+        for header in rows.columns:
+            found = find_header(data.headers, str(header))
+            if found is None:
+                raise WorkbookError(
+                    f"Sheet '{data.sheet}' has no column '{header}' (found: "
+                    f"{', '.join(data.headers)})."
+                )
+            cols[header] = data.first_col + data.headers.index(found)
+        cells = self._writes.setdefault(s.part, {})
+        for offset, record in enumerate(rows.itertuples(index=False, name=None)):
+            target = cells.setdefault(start + offset, {})
+            for header, value in zip(rows.columns, record):
+                target[cols[header]] = value
+        self._appends[s.part] = self._appends.get(s.part, 0) + len(rows)
+        return list(range(start, end + 1))
+
+    @property
+    def has_changes(self) -> bool:
+        return any(self._writes.values())
+
+    def _style_for(self, style: int | None, value: Any) -> int | None:
+        if isinstance(value, (dt.date, pd.Timestamp)) and not sx.is_empty(value):
+            if self._styles is None:
+                name = "xl/styles.xml"
+                self._styles = _Styles(self._part(name) if name in self._names else None)
+            with_time = isinstance(value, dt.datetime) and (
+                value.hour or value.minute or value.second)
+            return self._styles.date_style(style, bool(with_time))
+        return style
+
+    def check_writable(self) -> None:
+        """Refuse early, before any work, when the save could not succeed."""
+        lock = lock_file(self.path)
+        if lock is not None:
+            raise WorkbookLocked(
+                f"'{self.path.name}' is open in Excel (lock file '{lock.name}' found). Close it "
+                "in Excel first, then run this again. (If Excel is not running, delete the "
+                "lock file.)"
+            )
+        mode = self.path.stat().st_mode
+        if not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH) or \
+                not os.access(self.path, os.W_OK):
+            raise WorkbookReadOnly(
+                f"'{self.path.name}' is read-only. Clear its read-only attribute (file "
+                "properties) or save a copy under another name, then try again."
+            )
+        if not os.access(self.path.parent, os.W_OK):
+            raise WorkbookReadOnly(
+                f"The folder '{self.path.parent}' is read-only: kakobuy saves next to the "
+                "workbook. Move the workbook to a folder you can write to."
+            )
+
+    def _render_parts(self, progress: Progress) -> tuple[dict[str, bytes], frozenset[str]]:
+        replace: dict[str, bytes] = {}
+        remove: set[str] = set()
+        todo = [(part, cells) for part, cells in self._writes.items() if cells]
+        for i, (part, cells) in enumerate(todo, 1):
+            xml, last_row, last_col = sx.rewrite_cells(
+                self._part(part), cells, self._style_for, self.date1904)
+            replace[part] = sx.grow_dimension(xml, last_row, last_col)
+            sheet = next(s for s in self._sheets if s.part == part)
+            if self._appends.get(part):
+                for table in sheet.tables:
+                    grown = self._grow_table(table, last_row)
+                    if grown is not None:
+                        replace[table.part] = grown
+            progress("write", i, len(todo))
+        if self._styles is not None and self._styles.changed:
+            replace["xl/styles.xml"] = self._styles.to_bytes()
+        if self._overwrites_formula():
+            remove |= self._drop_calc_chain(replace)
+        return replace, frozenset(remove)
+
+    def _overwrites_formula(self) -> bool:
+        for part, cells in self._writes.items():
+            formulas, _ = sx.scan_special_cells(self._part(part))
+            if any(col in cells.get(row, {}) for row, col in formulas):
+                return True
+        return False
+
+    def _drop_calc_chain(self, replace: dict[str, bytes]) -> set[str]:
+        """Remove calcChain.xml (Excel rebuilds it) when a formula cell was overwritten.
+
+        A calculation chain naming a cell that no longer holds a formula makes Excel
+        report the file as damaged.
+        """
+        rels_name = _rels_path("xl/workbook.xml")
+        chain = [t for _i, typ, t in self._rels("xl/workbook.xml") if typ == REL_CALC_CHAIN]
+        if not chain:
+            return set()
+        rels = _xml(self._part(rels_name), rels_name)
+        for rel in list(rels):
+            if rel.get("Type") == REL_CALC_CHAIN:
+                rels.remove(rel)
+        replace[rels_name] = etree.tostring(rels, xml_declaration=True, encoding="UTF-8",
+                                            standalone=True)
+        types = _xml(self._part("[Content_Types].xml"), "[Content_Types].xml")
+        for el in list(types):
+            if el.get("PartName", "").lstrip("/") in chain:
+                types.remove(el)
+        replace["[Content_Types].xml"] = etree.tostring(types, xml_declaration=True,
+                                                        encoding="UTF-8", standalone=True)
+        return set(chain)
+
+    def _grow_table(self, table: _Table, last_row: int) -> bytes | None:
+        r1, c1, r2, c2 = sx.parse_ref(table.ref)
+        if last_row <= r2:
+            return None
+        root = _xml(table.xml, table.part)
+        new_ref = sx.make_ref(r1, c1, last_row, c2)
+        root.set("ref", new_ref)
+        af = root.find(_q("autoFilter"))
+        if af is not None:
+            af.set("ref", new_ref)
+        return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+    def save(self, progress: Progress = no_progress) -> None:
+        """Write the staged changes: temp file, backup of the old file, atomic replace."""
+        if not self.has_changes:
+            return
+        self.check_writable()
+        replace, remove = self._render_parts(progress)
+        folder = self.path.parent
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{self.path.stem}.", suffix=".kakobuy-tmp",
+                                        dir=folder)
+        tmp = Path(tmp_name)
+        try:
+            with os.fdopen(fd, "wb") as dst:
+                # Big parts are deflated faster (level 1); the file grows a little.
+                rewrite_zip(io.BytesIO(self._zip_bytes), dst, replace, remove=remove,
+                            level_for=lambda size: 1 if size > 8_000_000 else 6)
+                dst.flush()
+                os.fsync(dst.fileno())
+            shutil.copymode(self.path, tmp)
+            shutil.copy2(self.path, backup_path(self.path))
+            os.replace(tmp, self.path)
+        except ZipTooLarge as exc:
+            raise WorkbookError(f"'{self.path.name}' is too large to save ({exc}).") from exc
+        except PermissionError as exc:
+            raise WorkbookLocked(
+                f"'{self.path.name}' could not be replaced: another program (probably Excel) "
+                f"holds it. Close it there and try again. Nothing was changed. ({exc.strerror})"
+            ) from exc
+        except OSError as exc:
+            raise WorkbookError(
+                f"'{self.path.name}' could not be saved ({exc.strerror}). Nothing was changed."
+            ) from exc
+        finally:
+            if tmp.exists():
+                tmp.unlink()
+        progress("save", 1, 1)
+        # The saved file is the new baseline for anything staged afterwards.
+        self.__init__(self.path)  # type: ignore[misc]
+
+
+def zlib_error() -> type[Exception]:
+    import zlib
+
+    return zlib.error
