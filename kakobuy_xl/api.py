@@ -1,0 +1,125 @@
+"""The Python API: the same operations as the command line, by the same names.
+
+>>> from kakobuy_xl import api                                  # doctest: +SKIP
+>>> api.init("shop.xlsx")                                       # doctest: +SKIP
+>>> print(api.refresh("shop.xlsx").summary())                  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Mapping
+
+import pandas as pd
+
+from . import refresh as _refresh
+from .errors import ConfigError, WorkbookError, WorkbookLocked
+from .io.base import Progress, WorkbookIO, no_progress
+from .io.create import create_workbook
+from .io.xlsx import FileWorkbook, backup_path, lock_file
+from .schema import SHEETS
+from .settings import Settings
+
+DEMO_FILE = "kakobuy-demo.xlsx"
+DEMO_NOW = dt.datetime(2025, 6, 30, 12, 0)
+
+__all__ = ["DemoResult", "demo", "init", "open_workbook", "refresh", "validate"]
+
+
+def open_workbook(path: str | os.PathLike[str]) -> FileWorkbook:
+    """Open a workbook file for reading and surgical writing."""
+    return FileWorkbook(path)
+
+
+def _workbook(target: str | os.PathLike[str] | WorkbookIO) -> WorkbookIO:
+    return target if isinstance(target, WorkbookIO) else FileWorkbook(target)
+
+
+def _now_in(settings: Settings) -> dt.datetime:
+    """The shop's wall-clock time, naive, as every date in the workbook is."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        zone = ZoneInfo(settings.time_zone or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(
+            f"Setting 'time_zone' is not a known time zone (found '{settings.time_zone}'). "
+            "Use a name such as Asia/Shanghai or Europe/Berlin."
+        ) from None
+    return dt.datetime.now(zone).replace(tzinfo=None, microsecond=0)
+
+
+def init(path: str | os.PathLike[str], *, force: bool = False) -> Path:
+    """Create a new, empty, formatted workbook with every sheet of the contract."""
+    target = Path(path)
+    if target.suffix.lower() not in (".xlsx", ".xlsm"):
+        raise WorkbookError(f"'{target.name}': a workbook name must end in .xlsx or .xlsm.")
+    if target.exists():
+        if not force:
+            raise WorkbookError(
+                f"'{target}' already exists; kakobuy will not overwrite it. Choose another "
+                "name, or pass --force to replace it (the old file is kept as a backup)."
+            )
+        if lock_file(target):
+            raise WorkbookLocked(f"'{target.name}' is open in Excel. Close it first.")
+        os.replace(target, backup_path(target))
+    if not target.parent.exists():
+        raise WorkbookError(f"The folder '{target.parent}' does not exist.")
+    try:
+        create_workbook(target)
+    except OSError as exc:
+        raise WorkbookError(f"'{target}' could not be written ({exc.strerror}).") from exc
+    return target
+
+
+def validate(target: str | os.PathLike[str] | WorkbookIO,
+             env: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """The problems table of a workbook: sheet, excel_row, column, value, problem, fix."""
+    wb = _workbook(target)
+    return _refresh.validate(wb, _refresh.read_settings(wb, env))
+
+
+def refresh(target: str | os.PathLike[str] | WorkbookIO, *, dry_run: bool = False,
+            now: dt.datetime | None = None, env: Mapping[str, str] | None = None,
+            settings: Mapping[str, object] | None = None,
+            progress: Progress = no_progress) -> _refresh.RefreshResult:
+    """Validate, compute every owned column, write back what changed (unless dry_run)."""
+    wb = _workbook(target)
+    if not dry_run and isinstance(wb, FileWorkbook):
+        wb.check_writable()  # refuse before the work, not after it
+    resolved = _refresh.read_settings(wb, env, settings)
+    return _refresh.refresh(wb, resolved, now or _now_in(resolved), dry_run=dry_run,
+                            progress=progress)
+
+
+@dataclass
+class DemoResult:
+    path: Path
+    rows: dict[str, int]
+    refresh: _refresh.RefreshResult
+
+
+def demo(path: str | os.PathLike[str] | None = None, *, seed: int = 7,
+         now: dt.datetime | None = None, progress: Progress = no_progress) -> DemoResult:
+    """Build a realistic sample shop workbook, then refresh it.
+
+    Replaces an existing file at ``path`` (keeping it as a backup).
+    """
+    from .demo import build_demo_tables
+
+    target = Path(path or DEMO_FILE)
+    now = now or DEMO_NOW
+    init(target, force=True)
+    wb = FileWorkbook(target)
+    tables = build_demo_tables(seed=seed, now=now)
+    rows = {}
+    for name, frame in tables.items():
+        kinds = {c.header: c.kind for c in SHEETS[name].columns}
+        wb.append_rows(name, frame, kinds)
+        rows[name] = len(frame)
+    wb.save(progress)
+    result = refresh(target, now=now, progress=progress)
+    return DemoResult(target, rows, result)

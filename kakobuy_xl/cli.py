@@ -1,0 +1,190 @@
+"""The `kakobuy` command line: each command parses, calls one api function, prints.
+
+Known failures print ``Error: <message>`` and exit 1; never a traceback (set
+KAKOBUY_DEBUG=1 to see one for an unexpected failure).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import os
+import sys
+from typing import Any, Callable
+
+import click
+
+# pandas and the core are imported inside the commands: `kakobuy --help` stays fast.
+
+
+class TerminalProgress:
+    """A one-line progress bar on stderr, shown only on a terminal."""
+
+    def __init__(self, enabled: bool | None = None) -> None:
+        self.enabled = sys.stderr.isatty() if enabled is None else enabled
+        self._last = ""
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if not self.enabled:
+            return
+        width = 24
+        filled = int(width * done / total) if total else width
+        line = f"\r{stage[:28]:<28} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}"
+        if line != self._last:
+            sys.stderr.write(line)
+            sys.stderr.flush()
+            self._last = line
+
+    def close(self) -> None:
+        if self.enabled and self._last:
+            sys.stderr.write("\r" + " " * len(self._last) + "\r")
+            sys.stderr.flush()
+
+
+def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn kakobuy's errors into `Error: ...` and exit code 1."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from .errors import KakobuyError
+
+        try:
+            return func(*args, **kwargs)
+        except KakobuyError as exc:
+            raise click.ClickException(str(exc)) from None
+        except KeyboardInterrupt:
+            click.echo("Interrupted: nothing was saved.", err=True)
+            sys.exit(130)
+        except Exception as exc:  # noqa: BLE001 - the last line of defence of a face
+            if os.environ.get("KAKOBUY_DEBUG"):
+                raise
+            raise click.ClickException(
+                f"unexpected failure ({type(exc).__name__}: {exc}). Nothing was saved. "
+                "Run again with KAKOBUY_DEBUG=1 for details, and please report it."
+            ) from None
+
+    return wrapper
+
+
+def parse_now(value: str | None) -> dt.datetime | None:
+    if value is None:
+        return None
+    try:
+        return dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"'{value}' is not a date and time like 2025-06-30T12:00")
+
+
+now_option = click.option(
+    "--now", metavar="DATETIME",
+    help="Shop-local time to compute clocks at, e.g. 2025-06-30T12:00 (default: now).")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="kakobuy-xl", prog_name="kakobuy")
+def main() -> None:
+    """Kakobuy XL: a multilingual customer-service and dispute desk in your workbook."""
+
+
+@main.command()
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--force", is_flag=True, help="Replace an existing file (kept as a backup).")
+@handle_errors
+def init(path: str, force: bool) -> None:
+    """Create a new, empty workbook PATH (.xlsx or .xlsm) with every sheet."""
+    from . import api
+
+    created = api.init(path, force=force)
+    click.echo(f"Created {created}: {', '.join(_sheet_names())}.")
+
+
+def _sheet_names() -> list[str]:
+    from .schema import TABLE_SHEETS
+
+    return [s.name for s in TABLE_SHEETS]
+
+
+@main.command()
+@click.argument("path", required=False, type=click.Path(dir_okay=False))
+@click.option("--seed", default=7, show_default=True, help="Seed of the sample data.")
+@now_option
+@handle_errors
+def demo(path: str | None, seed: int, now: str | None) -> None:
+    """Build a realistic sample shop in PATH (default kakobuy-demo.xlsx) and refresh it."""
+    from . import api
+
+    progress = TerminalProgress()
+    try:
+        result = api.demo(path, seed=seed, now=parse_now(now), progress=progress)
+    finally:
+        progress.close()
+    counts = ", ".join(f"{n:,} {name.lower()}" for name, n in result.rows.items())
+    click.echo(f"Wrote {result.path}: {counts}.")
+    click.echo(result.refresh.summary())
+
+
+@main.command()
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--dry-run", is_flag=True, help="Compute and report, but write nothing.")
+@now_option
+@handle_errors
+def refresh(path: str, dry_run: bool, now: str | None) -> None:
+    """Validate PATH, compute every column kakobuy owns, and write back what changed."""
+    from . import api
+
+    progress = TerminalProgress()
+    try:
+        result = api.refresh(path, dry_run=dry_run, now=parse_now(now), env=os.environ,
+                             progress=progress)
+    finally:
+        progress.close()
+    click.echo(result.summary())
+    if dry_run:
+        click.echo("Dry run: nothing was written.")
+    elif result.saved:
+        from .io.xlsx import backup_path
+        import pathlib
+
+        click.echo(f"Saved {path} (previous version: {backup_path(pathlib.Path(path)).name}).")
+
+
+@main.command()
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
+              show_default=True, help="How to print the problems.")
+@handle_errors
+def validate(path: str, fmt: str) -> None:
+    """Check PATH against the workbook contract; list problems; exit 1 if any."""
+    from . import api
+
+    problems = api.validate(path, env=os.environ)
+    if fmt == "csv":
+        click.echo(problems.to_csv(index=False), nl=False)
+    elif fmt == "json":
+        click.echo(problems.to_json(orient="records", force_ascii=False, indent=1))
+    elif len(problems):
+        click.echo(render_problems(problems))
+    if len(problems):
+        if fmt == "table":
+            click.echo(f"{len(problems):,} problems.")
+        sys.exit(1)
+    if fmt == "table":
+        click.echo(f"{path}: no problems.")
+
+
+def render_problems(problems: Any, limit: int = 200) -> str:
+    """The problems table, one problem a line, in spreadsheet terms."""
+    lines = []
+    for r in problems.head(limit).itertuples(index=False):
+        where = r.sheet + (f"!{r.column}" if r.column else "")
+        where += f" row {r.excel_row}" if r.excel_row is not None and str(r.excel_row) != "<NA>" else ""
+        found = f" (found: {r.value})" if r.value else ""
+        fix = f" Fix: {r.fix}" if r.fix else ""
+        lines.append(f"{r.severity.upper():7} {where}: {r.problem}{found}.{fix}")
+    if len(problems) > limit:
+        lines.append(f"... and {len(problems) - limit:,} more (use --format csv for all).")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

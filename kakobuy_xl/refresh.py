@@ -1,0 +1,236 @@
+"""Refresh: validate the workbook, compute every owned column, write back what changed.
+
+Each computation is a :class:`Step` over typed DataFrames. Its results are compared
+with what the sheet already holds and only cells whose value really changed are staged,
+so a second refresh over unchanged data writes nothing at all. Owned columns that no
+step computes yet are left exactly as they are.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Callable, Mapping
+
+import numpy as np
+import pandas as pd
+
+from . import customers, interactions, orders
+from .errors import SheetNotFound, WorkbookError
+from .io.base import Progress, WorkbookIO, no_progress
+from .schema import SETTINGS, SHEETS, TABLE_SHEETS, Sheet
+from .settings import Settings, resolve
+from .validation import Problems, TypedTable, coerce_table
+
+CHANGE_COLUMNS = ["sheet", "column", "cells"]
+
+
+@dataclass
+class Context:
+    """What a step sees: every validated table, the settings and the clock."""
+
+    tables: dict[str, TypedTable]
+    settings: Settings
+    now: dt.datetime
+
+    def frame(self, sheet: str) -> pd.DataFrame | None:
+        t = self.tables.get(sheet)
+        return t.frame if t is not None and t.usable else None
+
+
+@dataclass(frozen=True)
+class Step:
+    """One computation: reads ``needs`` (and ``uses`` when present), fills ``sheet``."""
+
+    name: str
+    sheet: str
+    needs: tuple[str, ...]
+    run: Callable[[Context], pd.DataFrame]
+    uses: tuple[str, ...] = ()
+
+
+STEPS: tuple[Step, ...] = (
+    Step("order tracking", "Orders", ("Orders",),
+         lambda c: orders.order_tracking(c.frame("Orders"), c.frame("Disputes"), c.now,
+                                         c.settings.delay_grace_days),
+         uses=("Disputes",)),
+    Step("response times", "Interactions", ("Interactions",),
+         lambda c: pd.DataFrame({"response_minutes": interactions.response_minutes(
+             c.frame("Interactions"))})),
+    Step("customer activity", "Customers", ("Customers",),
+         lambda c: customers.customer_activity(c.frame("Customers"), c.frame("Interactions"),
+                                               c.frame("Disputes")),
+         uses=("Interactions", "Disputes")),
+)
+
+
+@dataclass
+class RefreshResult:
+    """What a refresh found and did."""
+
+    changes: pd.DataFrame
+    problems: pd.DataFrame
+    rows: dict[str, int]
+    dry_run: bool
+    saved: bool
+    steps_skipped: list[str] = field(default_factory=list)
+
+    @property
+    def cells_changed(self) -> int:
+        return int(self.changes["cells"].sum()) if len(self.changes) else 0
+
+    def summary(self) -> str:
+        """A few lines for a terminal or a status bar."""
+        lines = []
+        sheets = ", ".join(f"{name} {n:,}" for name, n in self.rows.items())
+        lines.append(f"Rows read: {sheets}.")
+        if self.cells_changed:
+            verb = "would change" if self.dry_run else "changed"
+            lines.append(f"{self.cells_changed:,} cells {verb}:")
+            for r in self.changes.itertuples(index=False):
+                lines.append(f"  {r.sheet} / {r.column}: {r.cells:,}")
+        else:
+            lines.append("Nothing to change: every computed column is up to date.")
+        for name in self.steps_skipped:
+            lines.append(f"Skipped {name} (see the problems).")
+        if len(self.problems):
+            errors = int((self.problems["severity"] == "error").sum())
+            lines.append(f"{len(self.problems):,} problems ({errors:,} errors); run "
+                         "`kakobuy validate` to list them.")
+        return "\n".join(lines)
+
+
+def read_settings(wb: WorkbookIO, env: Mapping[str, str] | None = None,
+                  overrides: Mapping[str, object] | None = None) -> Settings:
+    """Settings from the workbook's Settings sheet, then ``env``, then defaults."""
+    sheet_values: dict[str, object] = {}
+    try:
+        data = wb.read_table(SETTINGS.name)
+    except SheetNotFound:
+        data = None
+    if data is not None:
+        from .io.base import find_header
+
+        key_h, val_h = find_header(data.headers, "Setting"), find_header(data.headers, "Value")
+        if key_h and val_h:
+            for k, v in zip(data.frame[key_h], data.frame[val_h]):
+                if k is not None:
+                    sheet_values[str(k).strip()] = v
+    return resolve(sheet=sheet_values, env=env, overrides=overrides)
+
+
+def load_tables(wb: WorkbookIO, settings: Settings, sheets: tuple[Sheet, ...] = TABLE_SHEETS,
+                progress: Progress = no_progress) -> tuple[dict[str, TypedTable], Problems]:
+    """Read and validate every contract sheet present; a missing one is a problem."""
+    tables: dict[str, TypedTable] = {}
+    problems = Problems()
+    for i, sheet in enumerate(sheets, 1):
+        progress(f"read {sheet.name}", i - 1, len(sheets))
+        try:
+            data = wb.read_table(sheet.name)
+        except SheetNotFound as exc:
+            problems.add(sheet.name, str(exc), f"Add a sheet named '{sheet.name}' with its "
+                         "table (a new workbook from `kakobuy init` has them all).")
+            continue
+        typed = coerce_table(sheet, data, settings)
+        problems.extend(typed.problems)
+        tables[sheet.name] = typed
+    progress("read", len(sheets), len(sheets))
+    return tables, problems
+
+
+def validate(wb: WorkbookIO, settings: Settings | None = None) -> pd.DataFrame:
+    """The problems table of the whole workbook (empty when all is well)."""
+    settings = settings or read_settings(wb)
+    _tables, problems = load_tables(wb, settings)
+    return problems.frame()
+
+
+def _same(kind: str, new: pd.Series, old: pd.Series) -> pd.Series:
+    """Element-wise: does the new value equal what the cell already holds?"""
+    if kind in ("date", "datetime"):
+        new_t = pd.to_datetime(new, errors="coerce")
+        old_t = pd.to_datetime(old, errors="coerce")
+        both_empty = new_t.isna() & old_t.isna()
+        close = (new_t - old_t).abs() <= pd.Timedelta(seconds=1)
+        return both_empty | close.fillna(False)
+    if kind in ("int", "number", "money", "percent"):
+        a = pd.to_numeric(new, errors="coerce").astype(float)
+        b = pd.to_numeric(old, errors="coerce").astype(float)
+        close = np.isclose(a.to_numpy(), b.to_numpy(), rtol=1e-9, atol=1e-9, equal_nan=True)
+        return pd.Series(close, index=new.index)
+    a = new.astype(object).where(new.notna(), None)
+    b = old.astype(object).where(old.notna(), None)
+    return pd.Series([x == y for x, y in zip(a.tolist(), b.tolist())], index=new.index)
+
+
+def _cell_values(kind: str, values: pd.Series) -> pd.Series:
+    """Plain Python values for the writer: None, str, float/int, datetime."""
+    if kind in ("date", "datetime"):
+        t = pd.to_datetime(values, errors="coerce")
+        return pd.Series([None if pd.isna(v) else v.to_pydatetime() for v in t],
+                         index=values.index, dtype=object)
+    if kind in ("int", "number", "money", "percent"):
+        n = pd.to_numeric(values, errors="coerce").astype(float)
+        if kind == "int":
+            return pd.Series([None if np.isnan(v) else int(round(v)) for v in n],
+                             index=values.index, dtype=object)
+        return n.astype(object).where(n.notna(), None)
+    return values.astype(object).where(values.notna(), None)
+
+
+def stage_changes(wb: WorkbookIO, typed: TypedTable, computed: pd.DataFrame) -> list[dict[str, object]]:
+    """Stage the cells of ``computed`` that differ from the sheet; return the counts."""
+    writes: dict[str, tuple[pd.Series, str]] = {}
+    counts: list[dict[str, object]] = []
+    for name in computed.columns:
+        col = next((c for c in typed.sheet.owned_columns if c.name == name), None)
+        if col is None:
+            raise WorkbookError(f"internal: {name} is not an owned column of {typed.sheet.name}")
+        header = typed.header_of.get(name)
+        if header is None:
+            continue  # reported by validation: the column is missing
+        new = computed[name].reindex(typed.frame.index)
+        old = typed.frame[name]
+        changed = ~_same(col.kind, new, old)
+        if typed.skip_cells:
+            skip = pd.Series([(r, name) in typed.skip_cells for r in new.index], index=new.index)
+            changed &= ~skip
+        if changed.any():
+            writes[header] = (_cell_values(col.kind, new[changed]), col.kind)
+            counts.append({"sheet": typed.sheet.name, "column": header,
+                           "cells": int(changed.sum())})
+    if writes:
+        wb.write_columns(typed.data.sheet, writes)
+    return counts
+
+
+def refresh(wb: WorkbookIO, settings: Settings, now: dt.datetime, *, dry_run: bool = False,
+            progress: Progress = no_progress) -> RefreshResult:
+    """Validate, compute every owned column kakobuy can compute, and save the changes.
+
+    ``now`` is the shop-local time used for clocks (passed in, so results are
+    reproducible). With ``dry_run`` nothing is written.
+    """
+    tables, problems = load_tables(wb, settings, progress=progress)
+    ctx = Context(tables, settings, now)
+    changes: list[dict[str, object]] = []
+    skipped: list[str] = []
+    for i, step in enumerate(STEPS, 1):
+        progress(f"compute {step.name}", i - 1, len(STEPS))
+        if any(ctx.frame(n) is None for n in step.needs):
+            skipped.append(step.name)
+            continue
+        computed = step.run(ctx)
+        changes.extend(stage_changes(wb, tables[step.sheet], computed))
+        # Later steps see this step's results.
+        for name in computed.columns:
+            tables[step.sheet].frame[name] = computed[name].reindex(tables[step.sheet].frame.index)
+    progress("compute", len(STEPS), len(STEPS))
+    saved = False
+    if not dry_run and wb.has_changes:
+        wb.save(progress)
+        saved = True
+    rows = {name: len(t.frame) for name, t in tables.items() if name in SHEETS}
+    return RefreshResult(pd.DataFrame(changes, columns=CHANGE_COLUMNS), problems.frame(), rows,
+                         dry_run, saved, skipped)
