@@ -13,7 +13,7 @@ import difflib
 import math
 import re
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 import numpy as np
 import pandas as pd
@@ -155,10 +155,18 @@ def parse_date(text: str, day_first: bool) -> dt.datetime | None:
     return value.replace(tzinfo=None)
 
 
+def _map(series: pd.Series, fn: Callable[[Any], Any]) -> pd.Series:
+    """Apply ``fn`` to each value, keeping object dtype (pandas 3 would infer str and
+    turn None into NaN)."""
+    return pd.Series([fn(v) for v in series.tolist()], index=series.index, dtype=object)
+
+
 def _text(value: Any) -> Any:
     if value is None:
         return None
     if isinstance(value, float):
+        if math.isnan(value):
+            return None
         return str(int(value)) if value.is_integer() else repr(value)
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
@@ -187,7 +195,7 @@ class _Coercer:
     def convert(self, col: Column, header: str, raw: pd.Series) -> pd.Series:
         kind = col.kind
         if kind in ("text",):
-            return raw.map(_text).astype(object)
+            return _map(raw, _text)
         if kind == "choice":
             return self.choice(col, header, raw)
         if kind in ("int", "number", "money", "percent"):
@@ -198,9 +206,8 @@ class _Coercer:
 
     def choice(self, col: Column, header: str, raw: pd.Series) -> pd.Series:
         allowed = {_choice_key(c): c for c in col.choices or ()}
-        text = raw.map(_text)
-        keys = text.map(lambda v: None if v is None else _choice_key(v))
-        out = keys.map(allowed.get).astype(object)
+        text = _map(raw, _text)
+        out = _map(text, lambda v: None if v is None else allowed.get(_choice_key(v)))
         bad = text.notna() & out.isna()
         if col.owned:
             return out  # a stale owned value is simply recomputed
@@ -213,7 +220,8 @@ class _Coercer:
 
     def number(self, col: Column, header: str, raw: pd.Series) -> pd.Series:
         out = pd.Series(np.nan, index=raw.index, dtype=float)
-        is_num = raw.map(lambda v: isinstance(v, (int, float)) and not isinstance(v, bool))
+        is_num = _map(raw, lambda v: isinstance(v, (int, float)) and not isinstance(v, bool)
+                      ).astype(bool)
         out[is_num] = raw[is_num].astype(float)
         rest = raw.notna() & ~is_num
         bad: list[int] = []
@@ -367,7 +375,7 @@ def _check_keys(typed: TypedTable) -> None:
     for row in no_key[no_key].index:
         typed.problems.add(sheet.name, f"Row has data but no '{header}'",
                            f"Give the row a unique {header}.", row=int(row), column=header)
-    stripped = keys.dropna().map(lambda v: v.strip().casefold())
+    stripped = _map(keys.dropna(), lambda v: v.strip().casefold())
     dup = stripped[stripped.duplicated(keep=False)]
     if len(dup):
         first_row = {k: int(r) for r, k in dup[~dup.duplicated()].items()}

@@ -58,6 +58,10 @@ class MemoryWorkbook:
     def append_rows(self, sheet: str, rows: pd.DataFrame,
                     kinds: Mapping[str, str] | None = None) -> list[int]:
         frame = self._frame(sheet)
+        for header in rows.columns:
+            if find_header(list(frame.columns), str(header)) is None:
+                raise WorkbookError(f"Sheet '{sheet}' has no column '{header}' (found: "
+                                    f"{', '.join(map(str, frame.columns))}).")
         start = 2 + len(frame) + sum(
             len(r) for op, s, r in self._staged if op == "append" and s == sheet  # type: ignore[arg-type]
         )

@@ -1,0 +1,31 @@
+# Two commands, each doing its own setup:  make demo   and   make test
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test bench system-deps clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $(STAMP)
+
+## Build the sample shop workbook (kakobuy-demo.xlsx) and refresh it.
+demo: $(STAMP)
+	$(BIN)/kakobuy demo
+
+## Run the whole test suite (installs LibreOffice for the workbook tests when it can).
+test: $(STAMP) system-deps
+	$(BIN)/python -m pytest
+
+system-deps:
+	@bash scripts/install-system-deps.sh
+
+## Benchmarks: refresh of a 100,000-interaction workbook.
+bench: $(STAMP)
+	$(BIN)/python bench/refresh.py --rows 100000
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache bench/out
