@@ -219,16 +219,16 @@ class FileWorkbook:
     # ---------------------------------------------------------------- opening
     def _check_readable(self) -> None:
         p = self.path
-        if not p.exists():
-            raise WorkbookError(f"No workbook at '{p}'. Check the path, or create one with "
-                                f"`kakobuy init {p.name}`.")
-        if p.is_dir():
-            raise NotAWorkbook(f"'{p}' is a folder, not a workbook.")
         if p.suffix.lower() not in SUFFIXES:
             raise NotAWorkbook(
                 f"'{p.name}' is not an Excel workbook (expected .xlsx or .xlsm, found "
                 f"'{p.suffix or 'no extension'}'). Save it from Excel as .xlsx."
             )
+        if not p.exists():
+            raise WorkbookError(f"No workbook at '{p}'. Check the path, or create one with "
+                                f"`kakobuy init {p.name}`.")
+        if p.is_dir():
+            raise NotAWorkbook(f"'{p}' is a folder, not a workbook.")
 
     def _load_bytes(self) -> bytes:
         try:
