@@ -180,7 +180,8 @@ def render_problems(problems: Any, limit: int = 200) -> str:
         where += f" row {r.excel_row}" if r.excel_row is not None and str(r.excel_row) != "<NA>" else ""
         found = f" (found: {r.value})" if r.value else ""
         fix = f" Fix: {r.fix}" if r.fix else ""
-        lines.append(f"{r.severity.upper():7} {where}: {r.problem}{found}.{fix}")
+        stop = "" if r.problem.endswith((".", "?", "!")) and not found else "."
+        lines.append(f"{r.severity.upper():7} {where}: {r.problem}{found}{stop}{fix}")
     if len(problems) > limit:
         lines.append(f"... and {len(problems) - limit:,} more (use --format csv for all).")
     return "\n".join(lines)

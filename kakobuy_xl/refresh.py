@@ -83,7 +83,7 @@ class RefreshResult:
         """A few lines for a terminal or a status bar."""
         lines = []
         sheets = ", ".join(f"{name} {n:,}" for name, n in self.rows.items())
-        lines.append(f"Rows read: {sheets}.")
+        lines.append(f"Rows read: {sheets}." if sheets else "No sheet of the contract was found.")
         if self.cells_changed:
             verb = "would change" if self.dry_run else "changed"
             lines.append(f"{self.cells_changed:,} cells {verb}:")

@@ -127,9 +127,14 @@ def snake(header: str) -> str:
     return re.sub(r"[^0-9a-z]+", "_", header.lower()).strip("_")
 
 
+_INVISIBLE = re.compile("[\ufeff\u200b-\u200f\u2060\u202a-\u202e]")
+
+
 def normalise_header(text: object) -> str:
-    """How headers are compared: case, spacing and non-breaking spaces do not matter."""
-    return re.sub(r"\s+", " ", str(text).replace("\u00a0", " ")).strip().casefold()
+    """How headers are compared: case, spacing, non-breaking spaces and invisible marks
+    (a byte-order mark from a pasted CSV, zero-width and direction marks) do not matter."""
+    text = _INVISIBLE.sub("", str(text).replace("\u00a0", " "))
+    return re.sub(r"\s+", " ", text).strip().casefold()
 
 
 def _c(header: str, kind: Kind = "text", **kw: object) -> Column:

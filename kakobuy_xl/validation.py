@@ -281,7 +281,8 @@ class _Coercer:
 def _missing_column_message(sheet: Sheet, col: Column, unknown: list[str], found: list[str]) -> str:
     close = difflib.get_close_matches(col.header, unknown, n=1, cutoff=0.5)
     hint = f" Did you rename '{close[0]}'?" if close else ""
-    shown = ", ".join(found) if len(found) <= 12 else ", ".join(found[:12]) + ", ..."
+    shown = ", ".join(found) if len(found) <= 12 else \
+        ", ".join(found[:12]) + f" and {len(found) - 12} more"
     return f"Sheet '{sheet.name}' has no column '{col.header}' (found: {shown}).{hint}"
 
 

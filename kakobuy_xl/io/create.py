@@ -322,6 +322,10 @@ def _save_atomically(wb: Workbook, target: Path, macro: bool) -> None:
             written = patched
         if target.exists():  # created by someone else while we were writing
             raise FileExistsError(f"{target} already exists")
+        # mkstemp makes 0600 files; a new workbook gets the usual mode for the user.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(written, 0o666 & ~umask)
         os.replace(written, target)
     finally:
         for name in tmp_paths:

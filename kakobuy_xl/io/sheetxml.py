@@ -32,8 +32,12 @@ MAX_CELL_TEXT = 32_767  # Excel's limit on the characters in one cell
 _EPOCH_1900 = dt.datetime(1899, 12, 30)
 _EPOCH_1904 = dt.datetime(1904, 1, 1)
 # Characters XML 1.0 cannot carry; OOXML writes them as _xHHHH_.
-_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-_LITERAL_ESCAPE = re.compile("_(x[0-9A-Fa-f]{4}_)")
+# Carriage returns are legal XML but parsers turn them into line feeds, so they are
+# escaped too (as Excel does).
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0d\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+# Every underscore that starts something shaped like an escape; a lookahead, so that
+# overlapping literals such as "_x0041_x0042_" are all protected.
+_LITERAL_ESCAPE = re.compile("_(?=x[0-9A-Fa-f]{4}_)")
 
 
 def col_index(letters: str | bytes) -> int:
@@ -71,7 +75,7 @@ def make_ref(r1: int, c1: int, r2: int, c2: int) -> str:
 
 def escape_text(text: str) -> str:
     """Text for an XML text node, with OOXML's ``_xHHHH_`` escapes where XML cannot go."""
-    text = _LITERAL_ESCAPE.sub(r"_x005F_\1", text)
+    text = _LITERAL_ESCAPE.sub("_x005F_", text)
     text = _ILLEGAL.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
