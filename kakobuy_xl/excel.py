@@ -1,0 +1,194 @@
+"""The Excel face: one macro per button of the Kakobuy ribbon.
+
+The ribbon's single VBA callback ``KB_OnAction`` runs
+``RunPython "import kakobuy_xl.excel as kb; kb.run_button('<button id>')"``; each button
+id is the name of a function here. A macro takes the workbook (``xw.Book.caller()``
+when Excel calls it, any Book-like object in tests), runs the same core operation as
+the command line through a live WorkbookIO, shows progress and the result in Excel's
+status bar, and reports errors as one message box plus a ``Problems`` sheet.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from typing import Any, Callable, Iterator
+
+from .errors import KakobuyError, SheetValidationError
+
+TITLE = "Kakobuy"
+PROBLEMS_SHEET = "Problems"
+HELP_TEXT = (
+    "Kakobuy keeps your customers, orders, messages and disputes in this workbook.\n\n"
+    "1. Type or paste your data into the white columns of each sheet.\n"
+    "2. Click Kakobuy > Refresh all: the grey-blue columns are computed for you.\n"
+    "3. Problems (a missing column, a date that is not a date...) are listed on the "
+    "Problems sheet with the row and how to fix it.\n\n"
+    "Nothing leaves your computer unless you switch on a translation provider on the "
+    "Settings sheet. More: the README of kakobuy-xl, or the 'Start here' sheet."
+)
+
+
+def _caller() -> Any:
+    import xlwings as xw
+
+    return xw.Book.caller()
+
+
+def _alert(book: Any, message: str, critical: bool = False) -> None:
+    try:
+        book.app.alert(message, title=TITLE, buttons="ok", mode="critical" if critical else "info")
+    except Exception:  # noqa: BLE001 - e.g. no UI (automation); the status bar still tells
+        _status(book, message.splitlines()[0])
+
+
+def _status(book: Any, text: str | bool) -> None:
+    with contextlib.suppress(Exception):
+        book.app.status_bar = text
+
+
+def write_problems_sheet(book: Any, problems: Any) -> None:
+    """Replace the contents of the ``Problems`` sheet (owned whole by kakobuy)."""
+    from .io.live import excel_value
+
+    names = [s.name for s in book.sheets]
+    sheet = book.sheets[PROBLEMS_SHEET] if PROBLEMS_SHEET in names else \
+        book.sheets.add(PROBLEMS_SHEET, after=book.sheets[len(names) - 1])
+    sheet.clear_contents()
+    header = ["Severity", "Sheet", "Row", "Column", "Found", "Problem", "How to fix"]
+    rows = [[excel_value(r.severity), excel_value(r.sheet),
+             None if str(r.excel_row) == "<NA>" else int(r.excel_row),
+             excel_value(r.column), excel_value(r.value), excel_value(r.problem),
+             excel_value(r.fix)] for r in problems.itertuples(index=False)]
+    sheet.range((1, 1), (1 + len(rows), len(header))).value = \
+        [[excel_value(h) for h in header]] + rows
+    with contextlib.suppress(Exception):
+        sheet.range((1, 1), (1, len(header))).font.bold = True
+        sheet.autofit("c")
+
+
+def clear_problems_sheet(book: Any) -> None:
+    """Empty the Problems sheet, when there is one, once the problems are gone."""
+    if PROBLEMS_SHEET in [s.name for s in book.sheets]:
+        book.sheets[PROBLEMS_SHEET].clear_contents()
+
+
+@contextlib.contextmanager
+def _macro(book: Any | None, action: str) -> Iterator[tuple[Any, Any]]:
+    """Open a live workbook for one button press; turn known errors into a message box."""
+    from .io.live import LiveWorkbook
+
+    book = book if book is not None else _caller()
+    wb = LiveWorkbook(book)
+    wb.status(action, 0, 1)
+    try:
+        yield book, wb
+    except KakobuyError as exc:
+        problems = getattr(exc, "problems", None)
+        if problems is not None and len(problems):
+            write_problems_sheet(book, problems)
+        _alert(book, f"{action}: {exc}", critical=True)
+    except Exception as exc:  # noqa: BLE001 - a button must never show a traceback
+        if os.environ.get("KAKOBUY_DEBUG"):
+            raise
+        _alert(book, f"{action} failed unexpectedly ({type(exc).__name__}: {exc}). Nothing "
+               "was changed. Please report it.", critical=True)
+    finally:
+        wb.clear_status()
+
+
+def refresh(book: Any | None = None) -> None:
+    """Refresh all: validate the workbook and recompute every column kakobuy owns."""
+    from . import api
+
+    with _macro(book, "Refresh all") as (bk, wb):
+        result = api.refresh(wb, env=os.environ, progress=wb.status)
+        _report(bk, result.problems)
+        _status(bk, "Kakobuy: " + result.summary().replace("\n", " "))
+
+
+def validate(book: Any | None = None) -> None:
+    """Validate: list every problem on the Problems sheet."""
+    from . import api
+
+    with _macro(book, "Validate") as (bk, wb):
+        problems = api.validate(wb, env=os.environ)
+        _report(bk, problems)
+        if len(problems):
+            _alert(bk, f"{len(problems):,} problems found: see the '{PROBLEMS_SHEET}' sheet, "
+                   "which gives the row and how to fix each one.")
+        else:
+            _alert(bk, "No problems: the workbook follows the Kakobuy layout.")
+
+
+def _report(book: Any, problems: Any) -> None:
+    if len(problems):
+        write_problems_sheet(book, problems)
+    else:
+        clear_problems_sheet(book)
+
+
+def show_help(book: Any | None = None) -> None:
+    """Help: first steps, and the Start here sheet."""
+    book = book if book is not None else _caller()
+    with contextlib.suppress(Exception):
+        book.sheets["Start here"].activate()
+    _alert(book, HELP_TEXT)
+
+
+def _not_yet(action: str, what: str) -> Callable[[Any | None], None]:
+    def macro(book: Any | None = None) -> None:
+        book = book if book is not None else _caller()
+        _alert(book, f"{action} is not available yet: {what} comes in a coming release of "
+               "Kakobuy. Refresh all and Validate work today.")
+
+    macro.__doc__ = f"{action}: not available yet ({what})."
+    return macro
+
+
+analyse_messages = _not_yet("Analyse messages", "language, sentiment and intent of messages")
+classify_disputes = _not_yet("Classify disputes", "dispute types and grades")
+sla_check = _not_yet("SLA check", "SLA clocks and marketplace deadlines")
+suggest_replies = _not_yet("Suggest replies", "the multilingual reply templates")
+translate_selection = _not_yet("Translate selection", "opt-in translation")
+delay_notices = _not_yet("Delay notices", "proactive delay notices")
+surveys = _not_yet("Surveys", "satisfaction surveys")
+risk_review = _not_yet("Risk review", "the escalation risk predictor")
+dispute_report = _not_yet("Dispute report", "the dispute report")
+service_report = _not_yet("Service report", "the service report")
+monthly_report = _not_yet("Monthly report", "the monthly report")
+import_data = _not_yet("Import", "chat, e-mail and marketplace imports")
+verify_records = _not_yet("Verify records", "tamper-evident records")
+
+BUTTONS: dict[str, Callable[[Any | None], None]] = {
+    "refresh": refresh,
+    "analyse_messages": analyse_messages,
+    "classify_disputes": classify_disputes,
+    "sla_check": sla_check,
+    "suggest_replies": suggest_replies,
+    "translate_selection": translate_selection,
+    "delay_notices": delay_notices,
+    "surveys": surveys,
+    "risk_review": risk_review,
+    "dispute_report": dispute_report,
+    "service_report": service_report,
+    "monthly_report": monthly_report,
+    "import_data": import_data,
+    "validate": validate,
+    "verify_records": verify_records,
+    "show_help": show_help,
+}
+
+
+def run_button(button_id: str, book: Any | None = None) -> None:
+    """The ribbon dispatcher: run the macro named by the button's id."""
+    macro = BUTTONS.get(button_id)
+    if macro is None:
+        book = book if book is not None else _caller()
+        _alert(book, f"Unknown Kakobuy button '{button_id}'. The workbook's ribbon and the "
+               "installed kakobuy-xl do not match: update kakobuy-xl.", critical=True)
+        return
+    macro(book)
+
+
+__all__ = ["BUTTONS", "run_button", "write_problems_sheet", *BUTTONS]

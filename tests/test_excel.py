@@ -1,0 +1,137 @@
+"""Every ribbon macro, end to end on a workbook file, with only the Book substituted."""
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+from lxml import etree
+
+from fake_xlwings import FakeBook
+from kakobuy_xl import api, excel
+from kakobuy_xl.demo import build_demo_tables
+from kakobuy_xl.io.live import LiveWorkbook
+from kakobuy_xl.io.xlsx import FileWorkbook
+from kakobuy_xl.schema import SHEETS
+
+from conftest import NOW, ROOT
+
+RIBBON_NS = "{http://schemas.microsoft.com/office/2009/07/customui}"
+
+
+@pytest.fixture
+def unrefreshed(shop_path):
+    """The demo shop's data typed in, never refreshed."""
+    wb = FileWorkbook(shop_path)
+    for name, frame in build_demo_tables(now=NOW).items():
+        wb.append_rows(name, frame, {c.header: c.kind for c in SHEETS[name].columns})
+    wb.save()
+    return shop_path
+
+
+@pytest.fixture(autouse=True)
+def fixed_clock(monkeypatch):
+    monkeypatch.setattr(api, "_now_in", lambda settings: NOW)
+
+
+def ribbon_ids() -> list[str]:
+    root = etree.parse(str(ROOT / "ribbon.xml"))
+    return [b.get("id") for b in root.iter(f"{RIBBON_NS}button")]
+
+
+def test_every_ribbon_button_has_a_macro():
+    ids = ribbon_ids()
+    assert ids and set(ids) == set(excel.BUTTONS)
+    for button in ids:
+        assert callable(getattr(excel, button)), button
+        assert getattr(excel, button).__doc__
+
+
+def test_refresh_macro_gives_what_the_command_line_gives(unrefreshed):
+    book = FakeBook(unrefreshed)
+    excel.run_button("refresh", book)
+    assert not [a for a in book.app.alerts if a["mode"] == "critical"], book.app.alerts
+    assert book.app.screen_updating is True and book.app.calculation == "automatic"
+    assert any("Kakobuy: Refresh all" in s for s in book.app.status_history)
+    assert any("cells changed" in s for s in book.app.status_history)
+    book.save()
+    # The file path now finds nothing left to do: both faces computed the same values.
+    again = api.refresh(unrefreshed, now=NOW, dry_run=True)
+    assert again.cells_changed == 0, again.changes
+    orders = FileWorkbook(unrefreshed).read_table("Orders").frame
+    assert set(orders["Delay Flag"].dropna()) == {"yes", "no"}
+
+
+def test_live_text_is_never_turned_into_a_formula(shop_path):
+    book = FakeBook(shop_path)
+    wb = LiveWorkbook(book)
+    texts = ['=HYPERLINK("http://x","click")', "+1 555 0100", "-5", "@SUM(A1)", "0012"]
+    wb.append_rows("Interactions", pd.DataFrame({
+        "Interaction ID": [f"I{i}" for i in range(len(texts))], "Message": texts,
+        "Timestamp": [dt.datetime(2025, 1, 1)] * len(texts)}))
+    wb.save()
+    book.save()
+    frame = FileWorkbook(shop_path).read_table("Interactions").frame
+    assert frame["Message"].tolist() == texts
+    assert not FileWorkbook(shop_path).read_table("Interactions").formula_cells
+
+
+def test_validate_macro_writes_the_problems_sheet(unrefreshed):
+    import openpyxl
+
+    wb = openpyxl.load_workbook(unrefreshed)
+    wb["Orders"]["A1"] = "Order"  # the key column loses its header
+    wb["Orders"].tables["Orders"].tableColumns[0].name = "Order"
+    wb.save(unrefreshed)
+    book = FakeBook(unrefreshed)
+    excel.run_button("validate", book)
+    assert "problems found" in book.app.alerts[-1]["prompt"]
+    sheet = book.wb["Problems"]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:3] == ("Severity", "Sheet", "Row")
+    assert any(r[1] == "Orders" and "no column 'Order ID'" in r[5] for r in rows[1:])
+    # Once fixed, the problems go away.
+    wb = book.wb
+    wb["Orders"]["A1"] = "Order ID"
+    wb["Orders"].tables["Orders"].tableColumns[0].name = "Order ID"
+    excel.run_button("validate", book)
+    assert book.app.alerts[-1]["prompt"].startswith("No problems")
+    assert all(v is None for r in book.wb["Problems"].iter_rows(values_only=True) for v in r)
+
+
+def test_errors_become_one_message_box(unrefreshed, monkeypatch):
+    from kakobuy_xl.errors import WorkbookError
+
+    def fail(*a, **k):
+        raise WorkbookError("Sheet 'Orders' is full.")
+
+    monkeypatch.setattr(api, "refresh", fail)
+    book = FakeBook(unrefreshed)
+    excel.refresh(book)
+    assert book.app.alerts == [{"prompt": "Refresh all: Sheet 'Orders' is full.",
+                                "title": "Kakobuy", "mode": "critical"}]
+    assert book.app.status_bar is False  # cleared afterwards
+
+
+def test_unexpected_errors_never_show_a_traceback(unrefreshed, monkeypatch):
+    monkeypatch.delenv("KAKOBUY_DEBUG", raising=False)
+    monkeypatch.setattr(api, "refresh", lambda *a, **k: 1 / 0)
+    book = FakeBook(unrefreshed)
+    excel.refresh(book)
+    prompt = book.app.alerts[-1]["prompt"]
+    assert "failed unexpectedly (ZeroDivisionError" in prompt and "Traceback" not in prompt
+
+
+@pytest.mark.parametrize("button", [b for b in excel.BUTTONS
+                                    if b not in ("refresh", "validate", "show_help")])
+def test_buttons_not_built_yet_say_so(button, shop_path):
+    book = FakeBook(shop_path)
+    excel.run_button(button, book)
+    assert "not available yet" in book.app.alerts[-1]["prompt"]
+
+
+def test_help_and_unknown_buttons(shop_path):
+    book = FakeBook(shop_path)
+    excel.run_button("show_help", book)
+    assert "Refresh all" in book.app.alerts[-1]["prompt"]
+    excel.run_button("launch_rockets", book)
+    assert "Unknown Kakobuy button 'launch_rockets'" in book.app.alerts[-1]["prompt"]
