@@ -195,6 +195,8 @@ class _Coercer:
     def convert(self, col: Column, header: str, raw: pd.Series) -> pd.Series:
         kind = col.kind
         if kind in ("text",):
+            if all(v is None or type(v) is str for v in raw.tolist()):
+                return raw.astype(object)  # already text: nothing to convert
             return _map(raw, _text)
         if kind == "choice":
             return self.choice(col, header, raw)
@@ -206,9 +208,14 @@ class _Coercer:
 
     def choice(self, col: Column, header: str, raw: pd.Series) -> pd.Series:
         allowed = {_choice_key(c): c for c in col.choices or ()}
-        text = _map(raw, _text)
-        out = _map(text, lambda v: None if v is None else allowed.get(_choice_key(v)))
-        bad = text.notna() & out.isna()
+        values = raw.tolist()
+        # A choice column holds a handful of distinct values: map each one once.
+        mapping = {}
+        for v in set(values):
+            t = _text(v)
+            mapping[v] = None if t is None else allowed.get(_choice_key(t))
+        out = pd.Series([mapping[v] for v in values], index=raw.index, dtype=object)
+        bad = raw.notna() & out.isna()
         if col.owned:
             return out  # a stale owned value is simply recomputed
         if bad.any():
@@ -219,6 +226,11 @@ class _Coercer:
         return out
 
     def number(self, col: Column, header: str, raw: pd.Series) -> pd.Series:
+        values = raw.tolist()
+        if all(v is None or type(v) is float for v in values):
+            out = pd.Series(values, index=raw.index, dtype=float)  # None becomes NaN
+            return out.where(~(out > 1), out / 100) if col.kind == "percent" else \
+                self._whole(col, header, raw, out)
         out = pd.Series(np.nan, index=raw.index, dtype=float)
         is_num = _map(raw, lambda v: isinstance(v, (int, float)) and not isinstance(v, bool)
                       ).astype(bool)
@@ -236,6 +248,10 @@ class _Coercer:
         if bad and not col.owned:
             self.report(col, header, bad, raw, f"'{header}' must be a number",
                         "Type a number such as 12.50 (the cell is treated as empty).")
+        return self._whole(col, header, raw, out)
+
+    def _whole(self, col: Column, header: str, raw: pd.Series, out: pd.Series) -> pd.Series:
+        """Report fractions typed in a whole-number column."""
         if col.kind == "int" and not col.owned:
             frac = out.notna() & (out != np.floor(out.fillna(0)))
             if frac.any():
@@ -244,6 +260,9 @@ class _Coercer:
         return out
 
     def date(self, col: Column, header: str, raw: pd.Series) -> pd.Series:
+        if all(v is None or type(v) is dt.datetime for v in raw.tolist()):
+            out = pd.to_datetime(raw, errors="coerce").astype("datetime64[ns]")
+            return out.dt.normalize() if col.kind == "date" else out
         values: dict[int, Any] = {}
         bad: list[int] = []
         cache: dict[str, dt.datetime | None] = {}

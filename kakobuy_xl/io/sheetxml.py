@@ -15,6 +15,7 @@ import re
 from typing import Any, Callable, Iterator, Mapping
 
 import numpy as np
+import pandas as pd
 
 ROW_OPEN = re.compile(rb"<((?:[\w.-]+:)?)row\b([^>]*?)(/?)>")
 CELL = re.compile(rb"<(?:[\w.-]+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:[\w.-]+:)?c>)", re.S)
@@ -38,6 +39,7 @@ _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0d\x0e-\x1f\ufffe\uffff\ud800-\udfff]
 # Every underscore that starts something shaped like an escape; a lookahead, so that
 # overlapping literals such as "_x0041_x0042_" are all protected.
 _LITERAL_ESCAPE = re.compile("_(?=x[0-9A-Fa-f]{4}_)")
+_NEEDS_ESCAPE = re.compile("[&<>\x00-\x1f\ufffe\uffff\ud800-\udfff]|_x[0-9A-Fa-f]{4}_")
 
 
 def col_index(letters: str | bytes) -> int:
@@ -91,23 +93,33 @@ def excel_serial(value: dt.datetime | dt.date, date1904: bool = False) -> float:
 
 
 def is_empty(value: Any) -> bool:
+    """None, NaN, NaT and pandas' NA: what leaves a cell empty."""
     if value is None:
         return True
-    if isinstance(value, float) and math.isnan(value):
-        return True
-    if value is np.nan or value is getattr(np, "datetime64", None):
-        return True
-    try:
-        import pandas as pd
-
-        return value is pd.NaT or value is pd.NA
-    except ImportError:  # pragma: no cover
-        return False
+    if isinstance(value, float):
+        return math.isnan(value)
+    return value is pd.NaT or value is pd.NA or (isinstance(value, np.floating) and np.isnan(value))
 
 
 def render_cell(ref: str, value: Any, style: int | None, prefix: bytes = b"",
                 date1904: bool = False) -> bytes:
     """One ``<c>`` element holding ``value``; text is always an inline string."""
+    kind = type(value)
+    if not prefix and kind in (str, float, int, type(None)):
+        # The common cases, as one f-string each: a refresh renders millions of cells.
+        s = f' s="{style}"' if style else ""
+        if value is None or value == "" or (kind is float and (value != value or math.isinf(value))):
+            return f'<c r="{ref}"{s}/>'.encode()
+        if kind is str:
+            if len(value) > MAX_CELL_TEXT:
+                value = value[: MAX_CELL_TEXT - 1] + "\u2026"
+            esc = escape_text(value) if _NEEDS_ESCAPE.search(value) else value
+            space = ' xml:space="preserve"' if value != value.strip() else ""
+            return f'<c r="{ref}"{s} t="inlineStr"><is><t{space}>{esc}</t></is></c>'.encode()
+        if kind is float:
+            text = repr(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+            return f'<c r="{ref}"{s}><v>{text}</v></c>'.encode()
+        return f'<c r="{ref}"{s}><v>{value}</v></c>'.encode()
     tag = prefix + b"c"
     s_attr = f' s="{style}"'.encode() if style else b""
     head = b"<" + tag + b' r="' + ref.encode() + b'"' + s_attr
@@ -203,7 +215,10 @@ def scan_special_cells(xml: bytes) -> tuple[set[tuple[int, int]], dict[tuple[int
     formulas: set[tuple[int, int]] = set()
     errors: dict[tuple[int, int], str] = {}
     start, end, prefix, closed = sheet_data_span(xml)
-    if closed or not (FORMULA.search(xml, start, end) or ERROR_T.search(xml, start, end)):
+    # bytes.find first: a regex over 50 MB of cells costs far more than a plain search.
+    maybe = xml.find(b't="e"', start, end) >= 0 or any(
+        xml.find(b"<" + prefix + b"f" + d, start, end) >= 0 for d in (b">", b" ", b"/"))
+    if closed or not maybe or not (FORMULA.search(xml, start, end) or ERROR_T.search(xml, start, end)):
         return formulas, errors
     for number, r0, r1, _ in iter_rows(xml, start, end, prefix):
         row = xml[r0:r1]
@@ -237,52 +252,104 @@ def rewrite_cells(
     """
     start, end, prefix, closed = sheet_data_span(xml)
     col_style = column_styles(xml, start)
+    head_re = re.compile(b"<" + re.escape(prefix) + rb'c r="([A-Z]{1,3})\d+"([^>]*?)(/?)>')
+    cell_close = b"</" + prefix + b"c>"
+    row_close = b"</" + prefix + b"row>"
     pending = sorted(cells)
-    out: list[bytes] = []
+    letters = {c: col_letters(c) for row in cells.values() for c in row}
     max_row = max_col = 0
+
+    def render(col: int, number: int, value: Any, style: int | None) -> bytes:
+        return render_cell(f"{letters[col]}{number}", value, style_for(style, value), prefix,
+                           date1904)
+
+    def split_fast(existing: bytes, body: int, close: int, number: int,
+                   values: Mapping[int, Any]) -> tuple[bytes, list[tuple[int, bytes]], bytes] | None:
+        """Cells are in column order, so everything before the first written column is
+        copied as one chunk; only the rest is split into cells. None: use split_slow."""
+        if existing.count(b"<" + prefix + b"c", body, close) != \
+                existing.count(b"<" + prefix + b'c r="', body, close):
+            return None  # a cell without a reference
+        first = min(values)
+        num = str(number).encode()
+        split = close
+        last_open = existing.rfind(b"<" + prefix + b'c r="', body, close)
+        if last_open >= 0:
+            m = head_re.match(existing, last_open)
+            if m is None:
+                return None
+            last = col_index(m.group(1))
+            if last < first:
+                split = m.end() if m.group(3) else existing.index(cell_close, m.end()) + len(cell_close)
+            else:
+                for c in range(first, last + 1):
+                    p = existing.find(b"<" + prefix + b'c r="' + col_letters(c).encode() + num +
+                                      b'"', body, close)
+                    if p >= 0:
+                        split = p
+                        break
+        parts: list[tuple[int, bytes]] = []
+        pos = split
+        for m in head_re.finditer(existing, split, close):
+            if existing[pos:m.start()].strip():
+                return None  # something between cells that this path does not know
+            col = col_index(m.group(1))
+            stop = m.end() if m.group(3) else existing.index(cell_close, m.end()) + len(cell_close)
+            if col in values:
+                sm = ATTR_S.search(m.group(2))
+                parts.append((col, render(col, number, values[col],
+                                          int(sm.group(1)) if sm else None)))
+            else:
+                parts.append((col, existing[m.start():stop]))
+            pos = stop
+        rest = existing[pos:close]
+        if b"<" + prefix + b"c" in rest:
+            return None
+        return existing[body:split], parts, rest.strip()
+
+    def split_slow(existing: bytes, body: int, close: int, number: int,
+                   values: Mapping[int, Any]) -> tuple[bytes, list[tuple[int, bytes]], bytes]:
+        """Every cell, references or not (implicit columns follow the previous cell)."""
+        parts: list[tuple[int, bytes]] = []
+        tail_start = body
+        for col, m in iter_cells(existing):
+            if col in values:
+                s = ATTR_S.search(m.group(1))
+                parts.append((col, render(col, number, values[col], int(s.group(1)) if s else None)))
+            else:
+                parts.append((col, m.group(0)))
+            tail_start = m.end()
+        return b"", parts, existing[tail_start:close].strip()
 
     def render_row(number: int, existing: bytes | None, open_match: re.Match[bytes] | None) -> bytes:
         nonlocal max_row, max_col
         values = cells[number]
         row_style: int | None = None
-        parts: list[tuple[int, bytes]] = []
-        tail = b""
+        head, parts, tail = b"", [], b""
         if existing is not None and open_match is not None:
             attrs = open_match.group(2)
             if b'customFormat="1"' in attrs or b"customFormat='1'" in attrs:
                 s = ATTR_S.search(attrs)
                 row_style = int(s.group(1)) if s else None
-            tail_start = existing.find(b">") + 1
-            for col, m in iter_cells(existing):
-                if col in values:
-                    s = ATTR_S.search(m.group(1))
-                    style = int(s.group(1)) if s else None
-                    ref = f"{col_letters(col)}{number}"
-                    parts.append((col, render_cell(ref, values[col], style_for(style, values[col]),
-                                                   prefix, date1904)))
-                else:
-                    parts.append((col, m.group(0)))
-                tail_start = m.end()
-            # Keep what follows the cells (a row's extLst); drop the closing tag.
             if open_match.group(3) != b"/":
-                tail = existing[tail_start: existing.rfind(b"</")].strip()
+                body, close = open_match.end() - open_match.start(), existing.rfind(b"</")
+                head, parts, tail = split_fast(existing, body, close, number, values) or \
+                    split_slow(existing, body, close, number, values)
             # spans is only a hint; a written row may now reach other columns.
             open_tag = re.sub(rb'\sspans="[^"]*"', b"", open_match.group(0)).rstrip(b"/>") + b">"
         else:
             open_tag = b"<" + prefix + b'row r="' + str(number).encode() + b'">'
         present = {c for c, _ in parts}
-        for col, value in values.items():
-            if col in present:
-                continue
-            base = col_style.get(col, row_style)
-            ref = f"{col_letters(col)}{number}"
-            parts.append((col, render_cell(ref, value, style_for(base, value), prefix, date1904)))
-        parts.sort(key=lambda p: p[0])
+        added = [(col, render(col, number, value, col_style.get(col, row_style)))
+                 for col, value in values.items() if col not in present]
+        if added:
+            parts = sorted(parts + added, key=lambda p: p[0])
         if values:
             max_row = max(max_row, number)
             max_col = max(max_col, max(values))
-        return open_tag + b"".join(p for _, p in parts) + tail + b"</" + prefix + b"row>"
+        return open_tag + head + b"".join(p for _, p in parts) + tail + row_close
 
+    out: list[bytes] = []
     i = 0
     cursor = start
     if not closed:
@@ -304,8 +371,8 @@ def rewrite_cells(
         open_m = SHEET_DATA.search(xml)
         assert open_m is not None
         new_open = open_m.group(0)[:-2] + b">"
-        body = new_open + b"".join(tail_rows) + b"</" + prefix + b"sheetData>"
-        return xml[: open_m.start()] + body + xml[open_m.end():], max_row, max_col
+        body_xml = new_open + b"".join(tail_rows) + b"</" + prefix + b"sheetData>"
+        return xml[: open_m.start()] + body_xml + xml[open_m.end():], max_row, max_col
     return xml[:start] + b"".join(out) + xml[cursor:end] + b"".join(tail_rows) + \
         xml[end:], max_row, max_col
 

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
+import numpy as np
 import pandas as pd
 from lxml import etree
 
@@ -214,6 +215,7 @@ class FileWorkbook:
         self._writes: dict[str, dict[int, dict[int, Any]]] = {}
         self._appends: dict[str, int] = {}
         self._table_cache: dict[str, TableData] = {}
+        self._special: dict[str, tuple[set[tuple[int, int]], dict[tuple[int, int], str]]] = {}
         self._calamine: Any = None
 
     # ---------------------------------------------------------------- opening
@@ -344,18 +346,21 @@ class FileWorkbook:
         headers = [str(v).strip() if v != "" else "" for v in header_vals]
         headers += [""] * (c2 - c1 + 1 - len(headers))
         headers = [h or f"Column{i + 1}" for i, h in enumerate(headers)]
-        data_rows = rows[header_row: min(r2, len(rows))]
         width = c2 - c1 + 1
-        body = [(r[c1 - 1:c2] + [""] * width)[:width] for r in data_rows]
+        data_rows = rows[header_row: min(r2, len(rows))]
+        body = np.full((len(data_rows), width), None, dtype=object)
+        if data_rows:
+            grid = np.array(data_rows, dtype=object)
+            grid = grid[:, c1 - 1:c2]
+            grid[grid == ""] = None
+            body[:, :grid.shape[1]] = grid
+            # Trailing blank rows inside the table range are not records.
+            filled = np.flatnonzero((body != None).any(axis=1))  # noqa: E711 - elementwise
+            body = body[: filled[-1] + 1] if len(filled) else body[:0]
+        # object dtype: pandas 3 would otherwise infer str and turn None into NaN.
         frame = pd.DataFrame(body, columns=headers, dtype=object)
         frame.index = range(header_row + 1, header_row + 1 + len(frame))
-        if len(frame):
-            frame = frame.mask(frame.eq(""), None)
-            # Trailing blank rows inside the table range are not records.
-            filled = frame.notna().any(axis=1)
-            last = filled[filled].index.max() if filled.any() else header_row
-            frame = frame.loc[: last]
-        formulas, errors = sx.scan_special_cells(self._part(s.part))
+        formulas, errors = self._special_cells(s.part)
         col_header = {c1 + i: h for i, h in enumerate(headers)}
         data = TableData(
             sheet=s.name, table=table.name if table else None, header_row=header_row,
@@ -368,6 +373,12 @@ class FileWorkbook:
         self._table_cache[key] = data
         return data
 
+    def _special_cells(self, part: str) -> tuple[set[tuple[int, int]], dict[tuple[int, int], str]]:
+        """Formula and error cells of a worksheet part, scanned once per opened file."""
+        if part not in self._special:
+            self._special[part] = sx.scan_special_cells(self._part(part))
+        return self._special[part]
+
     # ---------------------------------------------------------------- writing
     def write_columns(self, sheet: str, columns: Mapping[str, ColumnWrite]) -> None:
         data = self.read_table(sheet)
@@ -377,9 +388,13 @@ class FileWorkbook:
             if found is None:
                 raise WorkbookError(f"Sheet '{data.sheet}' has no column '{header}'.")
             col = data.first_col + data.headers.index(found)
-            for row, value in zip(values.index, values.tolist()):
-                if data.header_row < row <= max(data.last_row, data.header_row + len(data.frame)):
-                    cells.setdefault(int(row), {})[col] = value
+            last = max(data.last_row, data.header_row + len(data.frame))
+            for row, value in zip(values.index.tolist(), values.tolist()):
+                if data.header_row < row <= last:
+                    target = cells.get(row)
+                    if target is None:
+                        target = cells[row] = {}
+                    target[col] = value
 
     def append_rows(self, sheet: str, rows: pd.DataFrame,
                     kinds: Mapping[str, str] | None = None) -> list[int]:
@@ -469,7 +484,7 @@ class FileWorkbook:
 
     def _overwrites_formula(self) -> bool:
         for part, cells in self._writes.items():
-            formulas, _ = sx.scan_special_cells(self._part(part))
+            formulas, _ = self._special_cells(part)
             if any(col in cells.get(row, {}) for row, col in formulas):
                 return True
         return False
