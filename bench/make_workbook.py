@@ -17,12 +17,16 @@ customer, a dispute's order to its customer, evidence to an existing dispute); v
 have the Python type the schema asks for (datetime, date, int, float, str) and choice
 columns only hold allowed values. Owned (computed) columns are left empty: the first
 refresh fills them. Output is deterministic for a given (rows, seed).
+
+Files are cached as ``bench/out/shop-r{rows}-s{seed}-v{GENERATOR_VERSION}-{contract}.xlsx``
+(``contract`` hashes every sheet's columns), so a changed generator or schema rebuilds.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import hashlib
 import os
 import random
 import shutil
@@ -163,14 +167,22 @@ CARRIERS = ["DHL", "FedEx", "UPS", "YunExpress", "4PX", "Cainiao", "EMS", "Yanwe
             "Japan Post", "USPS"]
 HANDLERS = ["Mei", "Ana", "Tom", "Yuki", "Sara"]
 TAGS = ["", "", "", "", "vip", "wholesale", "repeat", "influencer"]
-EVIDENCE_TEXT = ["Photo of the damaged box", "Chat screenshot", "Carrier proof of delivery",
-                 "Payment receipt", "Unboxing video", "Customs declaration"]
+EVIDENCE_TEXT = {"photo": "Photo of the damaged box", "chat": "Chat screenshot",
+                 "shipping doc": "Carrier proof of delivery", "receipt": "Payment receipt",
+                 "video": "Unboxing video", "other": "Customs declaration"}
 NOTES = ["", "", "", "", "", "", "called back", "prefers e-mail", "asked for invoice"]
 
 
+def contract_fingerprint() -> str:
+    """Short hash of every sheet's headers and kinds: a changed contract means a new file."""
+    text = repr([(s.name, [(c.header, c.kind, c.owned, c.choices) for c in s.columns])
+                 for s in schema.TABLE_SHEETS])
+    return hashlib.sha1(text.encode()).hexdigest()[:8]
+
+
 def default_path(rows: int, seed: int = 1) -> Path:
-    """Where the cached workbook for (rows, seed) lives."""
-    return OUT_DIR / f"shop-r{rows}-s{seed}-v{GENERATOR_VERSION}.xlsx"
+    """Where the cached workbook for (rows, seed) lives (keyed by generator and contract)."""
+    return OUT_DIR / f"shop-r{rows}-s{seed}-v{GENERATOR_VERSION}-{contract_fingerprint()}.xlsx"
 
 
 def _ts(rng: random.Random) -> dt.datetime:
@@ -307,11 +319,11 @@ def generate(rows: int, seed: int = 1) -> dict[str, pd.DataFrame]:
         status = rng.choice(("resolved", "closed")) if closed else rng.choice(
             ("open", "open", "waiting_customer", "awaiting_carrier", "escalated"))
         platform = order_platform[o]
-        first = opened + dt.timedelta(minutes=rng.randint(5, 3000))
+        first = min(opened + dt.timedelta(minutes=rng.randint(5, 3000)), FIXED_NOW)
         responded = closed or rng.random() < 0.6
-        resolved_at = first + dt.timedelta(hours=rng.randint(1, 240)) if closed else None
-        if resolved_at is not None and resolved_at > FIXED_NOW:
-            resolved_at = FIXED_NOW - dt.timedelta(minutes=rng.randint(1, 600))
+        resolved_at = None
+        if closed:
+            resolved_at = min(first + dt.timedelta(hours=rng.randint(1, 240)), FIXED_NOW)
         resolution = rng.choice(schema.RESOLUTIONS) if closed else None
         amount = None
         if resolution in ("full_refund", "partial_refund", "refund_on_return"):
@@ -332,7 +344,7 @@ def generate(rows: int, seed: int = 1) -> dict[str, pd.DataFrame]:
         disp["Handler"].append(rng.choice(HANDLERS))
         disp["Resolution"].append(resolution)
         disp["Resolution Amount"].append(amount)
-        disp["First Response At"].append(min(first, FIXED_NOW) if responded else None)
+        disp["First Response At"].append(first if responded else None)
         disp["Resolved At"].append(resolved_at)
         disp["CSAT"].append(rng.randint(1, 5) if closed and rng.random() < 0.5 else None)
         disp["Notes"].append(rng.choice(NOTES) or None)
@@ -353,7 +365,7 @@ def generate(rows: int, seed: int = 1) -> dict[str, pd.DataFrame]:
         ev["Dispute ID"].append(did)
         ev["Kind"].append(kind)
         ev["File or Link"].append(link)
-        ev["Description"].append(rng.choice(EVIDENCE_TEXT))
+        ev["Description"].append(EVIDENCE_TEXT[kind])
         ev["Added At"].append(min(disp_opened[d] + dt.timedelta(hours=rng.randint(0, 96)),
                                   FIXED_NOW))
         ev["Added By"].append(rng.choice(HANDLERS + ["customer"]))
@@ -362,9 +374,13 @@ def generate(rows: int, seed: int = 1) -> dict[str, pd.DataFrame]:
     # Conversation threads: 1-3 inbound messages, then 0-2 replies (sent or draft).
     msgs: list[tuple] = []  # (timestamp, cust, channel, dir, handler, order, dispute, text, status)
     # A few customers talk a lot: pick threads with a skewed weight.
-    weights = [rng.paretovariate(1.5) for _ in range(n_cust)]
+    cum, total = [], 0.0
+    for _ in range(n_cust):
+        total += rng.paretovariate(1.5)
+        cum.append(total)
+    customers = range(n_cust)
     while len(msgs) < rows:
-        c = rng.choices(range(n_cust), weights)[0]
+        c = rng.choices(customers, cum_weights=cum)[0]
         lang = cust_lang[c]
         inbound, outbound = LANG[lang][0], LANG[lang][1]
         channel = cust_channel[c] if rng.random() < 0.8 else rng.choice(schema.CHANNELS)
@@ -383,7 +399,7 @@ def generate(rows: int, seed: int = 1) -> dict[str, pd.DataFrame]:
                 break
             msgs.append((t, c, channel, "out", handler, order, dispute, rng.choice(outbound),
                          "draft" if rng.random() < 0.08 else "sent"))
-    msgs = [m for m in msgs[:rows]]
+    del msgs[rows:]
     msgs.sort(key=lambda m: m[0])
     inter = {
         "Interaction ID": [f"I-{i + 1:07d}" for i in range(len(msgs))],

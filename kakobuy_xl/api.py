@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping
@@ -19,6 +20,7 @@ from . import refresh as _refresh
 from .errors import ConfigError, WorkbookError, WorkbookLocked
 from .io.base import Progress, WorkbookIO, no_progress
 from .io.create import create_workbook
+from .io.tablecache import TableCache
 from .io.xlsx import FileWorkbook, backup_path, lock_file
 from .schema import SHEETS
 from .settings import Settings
@@ -26,16 +28,36 @@ from .settings import Settings
 DEMO_FILE = "kakobuy-demo.xlsx"
 DEMO_NOW = dt.datetime(2025, 6, 30, 12, 0)
 
-__all__ = ["DemoResult", "demo", "init", "open_workbook", "refresh", "validate"]
+__all__ = ["DemoResult", "cache_folder", "demo", "init", "open_workbook", "refresh", "validate"]
 
 
-def open_workbook(path: str | os.PathLike[str]) -> FileWorkbook:
-    """Open a workbook file for reading and surgical writing."""
-    return FileWorkbook(path)
+def cache_folder(env: Mapping[str, str] | None = None) -> Path | None:
+    """Where parsed tables are cached: ``KAKOBUY_CACHE_DIR`` (``off`` disables it), else
+    the user's cache folder (never next to the workbook)."""
+    env = os.environ if env is None else env
+    chosen = env.get("KAKOBUY_CACHE_DIR")
+    if chosen is not None:
+        return None if chosen.strip().lower() in ("", "off", "0", "no", "none") else Path(chosen)
+    home = Path(env.get("HOME") or env.get("USERPROFILE") or Path.home())
+    if os.name == "nt":
+        base = Path(env.get("LOCALAPPDATA") or home / "AppData" / "Local") / "kakobuy-xl" / "Cache"
+    elif sys.platform == "darwin":
+        base = home / "Library" / "Caches" / "kakobuy-xl"
+    else:
+        base = Path(env.get("XDG_CACHE_HOME") or home / ".cache") / "kakobuy-xl"
+    return base / "tables"
 
 
-def _workbook(target: str | os.PathLike[str] | WorkbookIO) -> WorkbookIO:
-    return target if isinstance(target, WorkbookIO) else FileWorkbook(target)
+def open_workbook(path: str | os.PathLike[str],
+                  env: Mapping[str, str] | None = None) -> FileWorkbook:
+    """Open a workbook file for reading and surgical writing (with the table cache)."""
+    folder = cache_folder(env)
+    return FileWorkbook(path, TableCache(folder) if folder is not None else None)
+
+
+def _workbook(target: str | os.PathLike[str] | WorkbookIO,
+              env: Mapping[str, str] | None = None) -> WorkbookIO:
+    return target if isinstance(target, WorkbookIO) else open_workbook(target, env)
 
 
 def _now_in(settings: Settings) -> dt.datetime:
@@ -78,8 +100,11 @@ def init(path: str | os.PathLike[str], *, force: bool = False) -> Path:
 def validate(target: str | os.PathLike[str] | WorkbookIO,
              env: Mapping[str, str] | None = None) -> pd.DataFrame:
     """The problems table of a workbook: sheet, excel_row, column, value, problem, fix."""
-    wb = _workbook(target)
-    return _refresh.validate(wb, _refresh.read_settings(wb, env))
+    wb = _workbook(target, env)
+    try:
+        return _refresh.validate(wb, _refresh.read_settings(wb, env))
+    finally:
+        _close(wb)
 
 
 def refresh(target: str | os.PathLike[str] | WorkbookIO, *, dry_run: bool = False,
@@ -87,12 +112,21 @@ def refresh(target: str | os.PathLike[str] | WorkbookIO, *, dry_run: bool = Fals
             settings: Mapping[str, object] | None = None,
             progress: Progress = no_progress) -> _refresh.RefreshResult:
     """Validate, compute every owned column, write back what changed (unless dry_run)."""
-    wb = _workbook(target)
+    wb = _workbook(target, env)
     if not dry_run and isinstance(wb, FileWorkbook):
         wb.check_writable()  # refuse before the work, not after it
-    resolved = _refresh.read_settings(wb, env, settings)
-    return _refresh.refresh(wb, resolved, now or _now_in(resolved), dry_run=dry_run,
-                            progress=progress)
+    try:
+        resolved = _refresh.read_settings(wb, env, settings)
+        return _refresh.refresh(wb, resolved, now or _now_in(resolved), dry_run=dry_run,
+                                progress=progress)
+    finally:
+        _close(wb)
+
+
+def _close(wb: WorkbookIO) -> None:
+    close = getattr(wb, "close", None)
+    if callable(close):
+        close()
 
 
 @dataclass
@@ -113,7 +147,7 @@ def demo(path: str | os.PathLike[str] | None = None, *, seed: int = 7,
     target = Path(path or DEMO_FILE)
     now = now or DEMO_NOW
     init(target, force=True)
-    wb = FileWorkbook(target)
+    wb = open_workbook(target)
     tables = build_demo_tables(seed=seed, now=now)
     rows = {}
     for name, frame in tables.items():

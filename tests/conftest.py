@@ -15,6 +15,20 @@ SHARED = ROOT.parent / "shared"
 NOW = dt.datetime(2025, 6, 30, 12, 0)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _private_cache(tmp_path_factory: pytest.TempPathFactory):
+    """Tests never touch the user's table cache."""
+    import os
+
+    old = os.environ.get("KAKOBUY_CACHE_DIR")
+    os.environ["KAKOBUY_CACHE_DIR"] = str(tmp_path_factory.mktemp("table-cache"))
+    yield
+    if old is None:
+        os.environ.pop("KAKOBUY_CACHE_DIR", None)
+    else:
+        os.environ["KAKOBUY_CACHE_DIR"] = old
+
+
 @pytest.fixture
 def now() -> dt.datetime:
     return NOW

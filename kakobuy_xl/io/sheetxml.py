@@ -253,13 +253,31 @@ def rewrite_cells(
     start, end, prefix, closed = sheet_data_span(xml)
     col_style = column_styles(xml, start)
     head_re = re.compile(b"<" + re.escape(prefix) + rb'c r="([A-Z]{1,3})\d+"([^>]*?)(/?)>')
+    # Letters and style of each cell of a row's tail, in one C-level pass.
+    tail_re = re.compile(b"<" + re.escape(prefix) + rb'c r="([A-Z]{1,3})\d+"(?:[^>]*?\bs="(\d+)")?')
+    col_of: dict[bytes, int] = {}
     cell_close = b"</" + prefix + b"c>"
     row_close = b"</" + prefix + b"row>"
     pending = sorted(cells)
-    letters = {c: col_letters(c) for row in cells.values() for c in row}
+    written = set().union(*map(set, cells.values())) if cells else set()
+    letters = {c: col_letters(c) for c in written}
+    find_keys = {c: (b"<" + prefix + b'c r="' + col_letters(c).encode())
+                 for c in range(min(written, default=1), max(written, default=0) + 1)}
     max_row = max_col = 0
+    plain = (float, int, type(None))
+    needs_escape = _NEEDS_ESCAPE.search
 
     def render(col: int, number: int, value: Any, style: int | None) -> bytes:
+        if not prefix:
+            kind = type(value)
+            if kind is str:
+                if value and value[0] > " " and value[-1] > " " and \
+                        len(value) <= MAX_CELL_TEXT and not needs_escape(value):
+                    s = f' s="{style}"' if style else ""
+                    return (f'<c r="{letters[col]}{number}"{s} t="inlineStr"><is><t>{value}'
+                            f"</t></is></c>").encode()
+            elif kind in plain:  # only dates may need another style (style_for)
+                return render_cell(f"{letters[col]}{number}", value, style, prefix, date1904)
         return render_cell(f"{letters[col]}{number}", value, style_for(style, value), prefix,
                            date1904)
 
@@ -283,12 +301,27 @@ def rewrite_cells(
                 split = m.end() if m.group(3) else existing.index(cell_close, m.end()) + len(cell_close)
             else:
                 for c in range(first, last + 1):
-                    p = existing.find(b"<" + prefix + b'c r="' + col_letters(c).encode() + num +
-                                      b'"', body, close)
+                    key = find_keys.get(c) or (b"<" + prefix + b'c r="' + col_letters(c).encode())
+                    p = existing.find(key + num + b'"', body, close)
                     if p >= 0:
                         split = p
                         break
         parts: list[tuple[int, bytes]] = []
+        found = tail_re.findall(existing, split, close)
+        if existing.count(b"<" + prefix + b"c", split, close) == len(found) and \
+                b"extLst" not in existing[split:close]:
+            tail_cols = []
+            for letters_b, _style in found:
+                c = col_of.get(letters_b)
+                if c is None:
+                    c = col_of[letters_b] = col_index(letters_b)
+                tail_cols.append(c)
+            if all(c in values for c in tail_cols):
+                # The usual case: every cell from here on is being written. Replace the
+                # whole tail; only each cell's style is kept.
+                styles = {c: int(st) if st else None for c, (_l, st) in zip(tail_cols, found)}
+                parts = [(c, render(c, number, values[c], styles[c])) for c in tail_cols]
+                return existing[body:split], parts, b""
         pos = split
         for m in head_re.finditer(existing, split, close):
             if existing[pos:m.start()].strip():

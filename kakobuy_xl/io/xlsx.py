@@ -38,6 +38,7 @@ from ..errors import (
 )
 from . import sheetxml as sx
 from .base import ColumnWrite, Progress, TableData, find_header, no_progress
+from .tablecache import TableCache, table_key
 from .zipcopy import ZipTooLarge, rewrite_zip
 
 NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -190,8 +191,9 @@ class FileWorkbook:
     >>> wb.write_columns("Orders", {"Delay Flag": (s, "choice")}); wb.save()  # doctest: +SKIP
     """
 
-    def __init__(self, path: str | os.PathLike[str]) -> None:
+    def __init__(self, path: str | os.PathLike[str], cache: TableCache | None = None) -> None:
         self.path = Path(path)
+        self.cache = cache
         self._check_readable()
         self._zip_bytes = self._load_bytes()
         try:
@@ -216,6 +218,7 @@ class FileWorkbook:
         self._appends: dict[str, int] = {}
         self._table_cache: dict[str, TableData] = {}
         self._special: dict[str, tuple[set[tuple[int, int]], dict[tuple[int, int], str]]] = {}
+        self._fresh: dict[str, tuple[str, TableData]] = {}
         self._calamine: Any = None
 
     # ---------------------------------------------------------------- opening
@@ -331,8 +334,14 @@ class FileWorkbook:
         if key in self._table_cache:
             return self._table_cache[key]
         s = self._sheet(sheet)
-        rows = self._values(s)
         table = self._table_for(s, sheet)
+        cache_key = self._cache_key(s, table, sheet) if self.cache is not None else None
+        if cache_key is not None:
+            hit = self.cache.get(cache_key)  # type: ignore[union-attr]
+            if hit is not None:
+                self._table_cache[key] = hit
+                return hit
+        rows = self._values(s)
         if table is not None:
             r1, c1, r2, c2 = sx.parse_ref(table.ref)
             header_row = r1 if table.header_rows else r1 - 1
@@ -371,7 +380,36 @@ class FileWorkbook:
                          if c in col_header and header_row < r <= r2},
         )
         self._table_cache[key] = data
+        if cache_key is not None:
+            self._fresh[cache_key] = (s.part, data)  # cached at save() or close()
         return data
+
+    def close(self) -> None:
+        """Hand the tables read from this file to the cache (written in the background)."""
+        if self.cache is not None:
+            for cache_key, (_part, data) in self._fresh.items():
+                self.cache.put(cache_key, data)
+        self._fresh.clear()
+
+    def _raw(self, name: str) -> bytes:
+        """A member's bytes as stored (compressed): cheap to hash, no inflating."""
+        info = self._zip.getinfo(name)
+        off = info.header_offset
+        header = self._zip_bytes[off: off + 30]
+        start = off + 30 + int.from_bytes(header[26:28], "little") + \
+            int.from_bytes(header[28:30], "little")
+        return self._zip_bytes[start: start + info.compress_size]
+
+    def _cache_key(self, sheet: _Sheet, table: _Table | None, requested: str) -> str | None:
+        """What a table's values depend on: its sheet, table, strings, styles, workbook."""
+        try:
+            parts = [self._raw(sheet.part), self._raw("xl/workbook.xml")]
+            parts += [self._raw(table.part)] if table is not None else [b""]
+            for name in ("xl/sharedStrings.xml", "xl/styles.xml"):
+                parts.append(self._raw(name) if name in self._names else b"")
+        except (KeyError, ValueError):
+            return None
+        return table_key(parts, requested.casefold())
 
     def _special_cells(self, part: str) -> tuple[set[tuple[int, int]], dict[tuple[int, int], str]]:
         """Formula and error cells of a worksheet part, scanned once per opened file."""
@@ -560,8 +598,78 @@ class FileWorkbook:
             if tmp.exists():
                 tmp.unlink()
         progress("save", 1, 1)
+        written = self._predicted_tables() if self.cache is not None else {}
+        # Tables of parts this save did not touch are still valid under their keys.
+        untouched = {k: v for k, (part, v) in self._fresh.items() if part not in self._writes}
         # The saved file is the new baseline for anything staged afterwards.
-        self.__init__(self.path)  # type: ignore[misc]
+        self.__init__(self.path, self.cache)  # type: ignore[misc]
+        for cache_key, data in untouched.items():
+            self.cache.put(cache_key, data)  # type: ignore[union-attr]
+        for name, data in written.items():
+            s = self._sheet(name)
+            key = self._cache_key(s, self._table_for(s, name), name)
+            if key is not None:
+                self.cache.put(key, data)  # type: ignore[union-attr]
+
+    def _predicted_tables(self) -> dict[str, TableData]:
+        """The tables as they read after this save: what was read, plus what was written.
+
+        Built from what kakobuy itself wrote, so the next refresh need not parse the
+        sheets it just saved; tests check it equals a fresh read.
+        """
+        out: dict[str, TableData] = {}
+        for requested, data in self._table_cache.items():
+            part = self._sheet(requested).part
+            cells = self._writes.get(part)
+            if not cells:
+                continue
+            frame = data.frame
+            new_rows = sorted(r for r in cells if r not in frame.index)
+            if new_rows:
+                block = np.full((len(new_rows), len(frame.columns)), None, dtype=object)
+                frame = pd.concat([frame, pd.DataFrame(block, index=new_rows, columns=frame.columns,
+                                                       dtype=object)])
+            else:
+                frame = frame.copy()
+            by_col: dict[int, tuple[list[int], list[Any]]] = {}
+            for row, values in cells.items():
+                for col, value in values.items():
+                    rows_c, vals_c = by_col.setdefault(col, ([], []))
+                    rows_c.append(row)
+                    vals_c.append(value)
+            written: set[tuple[int, str]] = set()
+            for col, (rows_c, vals_c) in by_col.items():
+                i = col - data.first_col
+                if not 0 <= i < len(data.headers):
+                    continue
+                header = data.headers[i]
+                frame.loc[rows_c, header] = pd.Series([_as_read(v) for v in vals_c],
+                                                      index=rows_c, dtype=object)
+                written.update((r, header) for r in rows_c)
+            last = max([data.last_row] + new_rows)
+            out[requested] = TableData(
+                sheet=data.sheet, table=data.table, header_row=data.header_row,
+                first_col=data.first_col, headers=list(data.headers), frame=frame,
+                last_row=last, formula_cells=set(data.formula_cells),
+                error_cells={k: v for k, v in data.error_cells.items() if k not in written},
+            )
+        return out
+
+
+def _as_read(value: Any) -> Any:
+    """A written value as reading the saved file gives it back."""
+    if sx.is_empty(value) or (isinstance(value, str) and value == ""):
+        return None
+    if isinstance(value, str):
+        return value if len(value) <= sx.MAX_CELL_TEXT else value[: sx.MAX_CELL_TEXT - 1] + "\u2026"
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        f = float(value)
+        return None if np.isinf(f) else f
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime()
+    return value
 
 
 def zlib_error() -> type[Exception]:
