@@ -28,7 +28,9 @@ from .settings import Settings
 DEMO_FILE = "kakobuy-demo.xlsx"
 DEMO_NOW = dt.datetime(2025, 6, 30, 12, 0)
 
-__all__ = ["DemoResult", "cache_folder", "demo", "init", "open_workbook", "refresh", "validate"]
+__all__ = ["DemoResult", "build_workbook", "cache_folder", "demo", "init", "open_workbook",
+           "refresh", "validate"]
+WORKBOOK_FILE = Path("workbook") / "Kakobuy.xlsm"
 
 
 def cache_folder(env: Mapping[str, str] | None = None) -> Path | None:
@@ -157,3 +159,23 @@ def demo(path: str | os.PathLike[str] | None = None, *, seed: int = 7,
     wb.save(progress)
     result = refresh(target, now=now, progress=progress)
     return DemoResult(target, rows, result)
+
+
+def build_workbook(out: str | os.PathLike[str] | None = None,
+                   project_dir: str | os.PathLike[str] | None = None) -> Path:
+    """Regenerate the Excel workbook (ribbon, VBA, KB_ functions) from the sources.
+
+    ``project_dir`` (default: the current folder) holds ``ribbon.xml`` and ``udfs.py``;
+    ``out`` defaults to ``workbook/Kakobuy.xlsm`` there.
+    """
+    try:
+        from .build import build_workbook as _build
+        import pyopenvba  # noqa: F401
+        import oletools  # noqa: F401
+    except ImportError as exc:
+        raise ConfigError(
+            f"building the workbook needs the build tools ({exc.name} is missing): "
+            "pip install 'kakobuy-xl[build]'"
+        ) from None
+    project = Path(project_dir) if project_dir is not None else Path.cwd()
+    return _build(Path(out) if out is not None else project / WORKBOOK_FILE, project)

@@ -172,6 +172,20 @@ def validate(path: str, fmt: str) -> None:
         click.echo(f"{path}: no problems.")
 
 
+@main.command("build-workbook")
+@click.option("--out", type=click.Path(dir_okay=False), default=None,
+              help="Where to write it (default: workbook/Kakobuy.xlsm).")
+@click.option("--project-dir", type=click.Path(file_okay=False), default=".",
+              show_default=True, help="The folder holding ribbon.xml and udfs.py.")
+@handle_errors
+def build_workbook(out: str | None, project_dir: str) -> None:
+    """Regenerate workbook/Kakobuy.xlsm (sheets, ribbon, VBA, KB_ functions) from sources."""
+    from . import api
+
+    written = api.build_workbook(out, project_dir)
+    click.echo(f"Built {written}.")
+
+
 def render_problems(problems: Any, limit: int = 200) -> str:
     """The problems table, one problem a line, in spreadsheet terms."""
     lines = []

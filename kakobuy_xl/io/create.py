@@ -28,7 +28,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from kakobuy_xl import schema
 
-__all__ = ["create_workbook", "NUMBER_FORMATS", "LISTS_SHEET", "OWNED_NOTE"]
+__all__ = ["create_workbook", "populate_workbook", "NUMBER_FORMATS", "LISTS_SHEET", "OWNED_NOTE"]
 
 # Excel number format per column kind. Text and choice columns stay General on
 # purpose: "@" would turn numbers typed there into text.
@@ -96,15 +96,46 @@ def create_workbook(
     wb.remove(wb.active)  # the default "Sheet"; ours are added in contract order
     wb.properties.title = "Kakobuy"
     wb.properties.creator = "kakobuy-xl"
-    lists = _Lists()
-    for sheet in sheets:
-        rows = templates if sheet.name == schema.TEMPLATES.name and templates else sheet.defaults
-        _write_sheet(wb.create_sheet(sheet.name), sheet, rows, lists)
-    lists.write(wb)
+    populate_workbook(wb, sheets, templates)
     wb.active = 0
 
     macro = target.suffix.lower() == ".xlsm"
     _save_atomically(wb, target, macro)
+
+
+def populate_workbook(
+    wb: Workbook,
+    sheets: Sequence[schema.Sheet] = schema.TABLE_SHEETS,
+    templates: Sequence[dict] = (),
+) -> list[Worksheet]:
+    """Add one styled table sheet per contract sheet to an existing openpyxl ``wb``.
+
+    The sheets are appended after the sheets ``wb`` already has, in contract order,
+    followed by the hidden drop-down ``Lists`` sheet when one is needed. Used by
+    :func:`create_workbook` and by the ``.xlsm`` build (``kakobuy_xl.build``), which
+    starts from xlwings' quickstart workbook. Returns the contract sheets' worksheets.
+    Raises ``ValueError`` on a bad contract, a name ``wb`` already has, or an unknown
+    column in a default row.
+    """
+    if not sheets:
+        raise ValueError("a workbook needs at least one sheet")
+    _check_contract(sheets)
+    taken = {name.casefold() for name in wb.sheetnames}
+    for sheet in sheets:
+        if sheet.name.casefold() in taken:
+            raise ValueError(f"the workbook already has a sheet named {sheet.name!r}")
+    if LISTS_SHEET.casefold() in taken:
+        raise ValueError(f"sheet name {LISTS_SHEET!r} is reserved for drop-down lists")
+
+    lists = _Lists()
+    written = []
+    for sheet in sheets:
+        rows = templates if sheet.name == schema.TEMPLATES.name and templates else sheet.defaults
+        ws = wb.create_sheet(sheet.name)
+        _write_sheet(ws, sheet, rows, lists)
+        written.append(ws)
+    lists.write(wb)
+    return written
 
 
 # --------------------------------------------------------------------------- sheets
