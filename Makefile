@@ -12,12 +12,19 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[test]'
 	touch $(STAMP)
 
+# The optional transformer backend's tests need torch: the CPU build, pinned (an open
+# range would pull the CUDA build); where it cannot be installed those tests skip.
+TRANSFORMER := $(VENV)/.transformer
+$(TRANSFORMER): $(STAMP)
+	-$(BIN)/python -m pip install -q "torch==2.13.0" && $(BIN)/python -m pip install -q -e '.[transformer]'
+	touch $(TRANSFORMER)
+
 ## Build the sample shop workbook (kakobuy-demo.xlsx) and refresh it.
 demo: $(STAMP)
 	$(BIN)/kakobuy demo
 
 ## Run the whole test suite (installs LibreOffice for the workbook tests when it can).
-test: $(STAMP) system-deps
+test: $(STAMP) $(TRANSFORMER) system-deps
 	$(BIN)/python -m pytest
 
 system-deps:

@@ -20,7 +20,9 @@ from . import refresh as _refresh
 from .errors import ConfigError, WorkbookError, WorkbookLocked
 from .io.base import Progress, WorkbookIO, no_progress
 from .io.create import create_workbook
+from .io.resultcache import FileResultCache
 from .io.tablecache import TableCache
+from .nlp.cache import MemoryResultCache, ResultCache
 from .io.xlsx import FileWorkbook, backup_path, lock_file
 from .schema import SHEETS
 from .settings import Settings
@@ -28,8 +30,8 @@ from .settings import Settings
 DEMO_FILE = "kakobuy-demo.xlsx"
 DEMO_NOW = dt.datetime(2025, 6, 30, 12, 0)
 
-__all__ = ["DemoResult", "build_workbook", "cache_folder", "demo", "init", "open_workbook",
-           "refresh", "validate"]
+__all__ = ["DemoResult", "analyze", "build_workbook", "cache_folder", "demo", "eval", "init",
+           "open_workbook", "refresh", "result_cache", "validate"]
 WORKBOOK_FILE = Path("workbook") / "Kakobuy.xlsm"
 
 
@@ -47,14 +49,20 @@ def cache_folder(env: Mapping[str, str] | None = None) -> Path | None:
         base = home / "Library" / "Caches" / "kakobuy-xl"
     else:
         base = Path(env.get("XDG_CACHE_HOME") or home / ".cache") / "kakobuy-xl"
-    return base / "tables"
+    return base
 
 
 def open_workbook(path: str | os.PathLike[str],
                   env: Mapping[str, str] | None = None) -> FileWorkbook:
     """Open a workbook file for reading and surgical writing (with the table cache)."""
     folder = cache_folder(env)
-    return FileWorkbook(path, TableCache(folder) if folder is not None else None)
+    return FileWorkbook(path, TableCache(folder / "tables") if folder is not None else None)
+
+
+def result_cache(env: Mapping[str, str] | None = None) -> ResultCache:
+    """Analysis results by content hash: kept across runs in the cache folder."""
+    folder = cache_folder(env)
+    return FileResultCache(folder / "analysis") if folder is not None else MemoryResultCache()
 
 
 def _workbook(target: str | os.PathLike[str] | WorkbookIO,
@@ -112,17 +120,22 @@ def validate(target: str | os.PathLike[str] | WorkbookIO,
 def refresh(target: str | os.PathLike[str] | WorkbookIO, *, dry_run: bool = False,
             now: dt.datetime | None = None, env: Mapping[str, str] | None = None,
             settings: Mapping[str, object] | None = None,
-            progress: Progress = no_progress) -> _refresh.RefreshResult:
+            progress: Progress = no_progress,
+            steps: tuple[str, ...] | None = None) -> _refresh.RefreshResult:
     """Validate, compute every owned column, write back what changed (unless dry_run)."""
     wb = _workbook(target, env)
     if not dry_run and isinstance(wb, FileWorkbook):
         wb.check_writable()  # refuse before the work, not after it
+    results = result_cache(env)
     try:
         resolved = _refresh.read_settings(wb, env, settings)
         return _refresh.refresh(wb, resolved, now or _now_in(resolved), dry_run=dry_run,
-                                progress=progress)
+                                progress=progress, cache=results, steps=steps)
     finally:
         _close(wb)
+        flush = getattr(results, "flush", None)
+        if callable(flush):
+            flush()
 
 
 def _close(wb: WorkbookIO) -> None:
@@ -179,3 +192,114 @@ def build_workbook(out: str | os.PathLike[str] | None = None,
         ) from None
     project = Path(project_dir) if project_dir is not None else Path.cwd()
     return _build(Path(out) if out is not None else project / WORKBOOK_FILE, project)
+
+
+#: Columns ``analyze`` adds to a CSV, in this order.
+ANALYZE_COLUMNS = ["language", "sentiment", "sentiment_label", "negative_flags", "intent",
+                   "intent_confidence", "needs_clarification", "dispute_type",
+                   "dispute_type_confidence"]
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _read_csv(path: Path) -> tuple[pd.DataFrame, str]:
+    """A CSV as text columns, whatever its encoding and delimiter (for exports from
+    shops and spreadsheets, often not UTF-8)."""
+    import csv
+
+    raw = path.read_bytes()
+    for encoding in ("utf-8-sig", "cp1252", "latin-1"):
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    try:
+        sep = csv.Sniffer().sniff(text[:65536], delimiters=",;\t|").delimiter
+    except csv.Error:
+        sep = ","
+    import io as _io
+
+    try:
+        frame = pd.read_csv(_io.StringIO(text), sep=sep, dtype=str, keep_default_na=False,
+                            na_values=[""], quotechar='"')
+    except (pd.errors.ParserError, ValueError) as exc:
+        raise WorkbookError(f"'{path.name}' cannot be read as CSV ({exc}).") from None
+    return frame.astype(object).where(frame.notna(), None), encoding
+
+
+def analyze(in_path: str | os.PathLike[str], out_path: str | os.PathLike[str], *,
+            text_column: str = "text", language_column: str | None = None,
+            raw: bool = False, env: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """Add the analysis columns to any CSV of messages; returns the written frame.
+
+    Text that a spreadsheet would run as a formula (starting with = + - @) is written
+    with a leading apostrophe unless ``raw``.
+    """
+    from .nlp.analysis import Backends, analyse_messages, classify_disputes
+    from .settings import resolve
+
+    source = Path(in_path)
+    if not source.is_file():
+        raise WorkbookError(f"No file at '{source}'.")
+    frame, _encoding = _read_csv(source)
+    for wanted in [text_column] + ([language_column] if language_column else []):
+        if wanted not in frame.columns:
+            raise WorkbookError(
+                f"'{source.name}' has no column '{wanted}' (found: "
+                f"{', '.join(map(str, frame.columns))}). Name it with --text-column."
+            )
+    s = resolve(env=env if env is not None else os.environ)
+    backends = Backends(s.language_backend, s.sentiment_backend, s.intent_backend,
+                        s.intent_backend)
+    results = result_cache(env)
+    try:
+        priors = frame[language_column] if language_column else None
+        found = analyse_messages(frame[text_column], priors, None, backends, results)
+        disputes = classify_disputes(frame[text_column], found["language"], backends, results)
+    finally:
+        flush = getattr(results, "flush", None)
+        if callable(flush):
+            flush()
+    out = frame.copy()
+    for column in ANALYZE_COLUMNS:
+        source_frame = disputes if column.startswith("dispute_type") else found
+        out[column] = source_frame[column]
+    if not raw:
+        out = out.map(lambda v: "'" + v if isinstance(v, str) and v.startswith(_FORMULA_START)
+                      else v)
+    target = Path(out_path)
+    fd, tmp = __import__("tempfile").mkstemp(dir=target.parent if str(target.parent) else ".",
+                                             suffix=".tmp")
+    os.close(fd)
+    try:
+        out.to_csv(tmp, index=False, encoding="utf-8-sig")  # the BOM makes Excel read UTF-8
+        os.replace(tmp, target)
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+    return out
+
+
+def eval(eval_dir: str | os.PathLike[str] | None = None,  # noqa: A001 - the verb is `eval`
+         tests_data: str | os.PathLike[str] | None = None) -> pd.DataFrame:
+    """Every accuracy score of the message intelligence, per dataset and language.
+
+    ``eval_dir`` holds the public labelled sets (default ``../shared/eval``);
+    ``tests_data`` the project's own test sets (default ``tests/data``).
+    """
+    import importlib
+
+    root = Path(eval_dir) if eval_dir is not None else Path.cwd().parent / "shared" / "eval"
+    own = Path(tests_data) if tests_data is not None else Path.cwd() / "tests" / "data"
+    if not root.is_dir():
+        raise ConfigError(f"No evaluation data at '{root}'. Pass --eval-dir.")
+    frames = []
+    for task in ("language", "sentiment", "intent"):
+        try:
+            module = importlib.import_module(f".evaluate.{task}", __package__)
+        except ImportError:
+            continue
+        frames.append(module.run(root, own) if task == "intent" else module.run(root))
+    if not frames:
+        raise ConfigError("No evaluation is installed.")
+    return pd.concat(frames, ignore_index=True)

@@ -172,6 +172,49 @@ def validate(path: str, fmt: str) -> None:
         click.echo(f"{path}: no problems.")
 
 
+@main.command()
+@click.argument("in_path", metavar="IN.csv", type=click.Path(dir_okay=False))
+@click.option("-o", "--out", "out_path", required=True, type=click.Path(dir_okay=False),
+              help="The CSV to write (UTF-8).")
+@click.option("--text-column", default="text", show_default=True,
+              help="The column holding the messages.")
+@click.option("--language-column", default=None,
+              help="A column with each customer's preferred language (a hint).")
+@click.option("--raw", is_flag=True,
+              help="Do not guard text starting with = + - @ against spreadsheet formulas.")
+@handle_errors
+def analyze(in_path: str, out_path: str, text_column: str, language_column: str | None,
+            raw: bool) -> None:
+    """Add language, sentiment, flags, intent and dispute type columns to a CSV."""
+    from . import api
+
+    out = api.analyze(in_path, out_path, text_column=text_column,
+                      language_column=language_column, raw=raw, env=os.environ)
+    click.echo(f"Wrote {out_path}: {len(out):,} rows, with {', '.join(api.ANALYZE_COLUMNS)}.")
+
+
+@main.command("eval")
+@click.option("--eval-dir", type=click.Path(file_okay=False), default=None,
+              help="Public labelled data (default: ../shared/eval).")
+@click.option("--tests-data", type=click.Path(file_okay=False), default=None,
+              help="The project's own labelled test sets (default: tests/data).")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv"]), default="table",
+              show_default=True)
+@handle_errors
+def eval_(eval_dir: str | None, tests_data: str | None, fmt: str) -> None:
+    """Print every accuracy score of the message intelligence, per language."""
+    from . import api
+
+    scores = api.eval(eval_dir, tests_data)
+    if fmt == "csv":
+        click.echo(scores.to_csv(index=False), nl=False)
+        return
+    for task, rows in scores.groupby("task", sort=False):
+        click.echo(f"\n{task}")
+        shown = rows.drop(columns=["task"]).fillna("")
+        click.echo(shown.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+
+
 @main.command("build-workbook")
 @click.option("--out", type=click.Path(dir_okay=False), default=None,
               help="Where to write it (default: workbook/Kakobuy.xlsm).")

@@ -146,8 +146,46 @@ def _not_yet(action: str, what: str) -> Callable[[Any | None], None]:
     return macro
 
 
-analyse_messages = _not_yet("Analyse messages", "language, sentiment and intent of messages")
-classify_disputes = _not_yet("Classify disputes", "dispute types and grades")
+def analyse_messages(book: Any | None = None) -> None:
+    """Analyse messages: language, sentiment, negative flags and intent of every message."""
+    from . import api
+
+    with _macro(book, "Analyse messages") as (bk, wb):
+        result = api.refresh(wb, env=os.environ, progress=wb.status,
+                             steps=("message analysis", "customer activity"))
+        _report(bk, result.problems)
+        unclear = _unclear_rows(api, wb)
+        text = result.summary().replace("\n", " ")
+        if unclear:
+            shown = ", ".join(map(str, unclear[:15])) + (" ..." if len(unclear) > 15 else "")
+            _alert(bk, f"{len(unclear):,} messages are unclear (Needs Clarification = yes, rows "
+                   f"{shown}). Ask those customers what they mean before you reply.")
+        _status(bk, "Kakobuy: " + text)
+
+
+def _unclear_rows(api: Any, wb: Any) -> list[int]:
+    """Interactions rows whose intent needs clarification, after the analysis."""
+    from .io.base import find_header
+
+    try:
+        data = wb.read_table("Interactions")
+    except KakobuyError:
+        return []
+    header = find_header(data.headers, "Needs Clarification")
+    if header is None:
+        return []
+    column = data.frame[header]
+    return [int(r) for r in column.index[column == "yes"]]
+
+
+def classify_disputes(book: Any | None = None) -> None:
+    """Classify disputes: the type of every dispute from its description and messages."""
+    from . import api
+
+    with _macro(book, "Classify disputes") as (bk, wb):
+        result = api.refresh(wb, env=os.environ, progress=wb.status, steps=("dispute types",))
+        _report(bk, result.problems)
+        _status(bk, "Kakobuy: " + result.summary().replace("\n", " "))
 sla_check = _not_yet("SLA check", "SLA clocks and marketplace deadlines")
 suggest_replies = _not_yet("Suggest replies", "the multilingual reply templates")
 translate_selection = _not_yet("Translate selection", "opt-in translation")

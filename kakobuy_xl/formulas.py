@@ -283,6 +283,16 @@ def evaluate(name: str, columns: Sequence[pd.Series], **options: Any) -> pd.Seri
     return pd.Series(out, index=index, dtype=object)
 
 
+def _plug_built_features() -> None:
+    """Give the formulas whose feature is built their computation."""
+    from .nlp.analysis import FORMULA_COMPUTATIONS
+
+    for name, compute in FORMULA_COMPUTATIONS.items():
+        register(name, compute)
+
+
+_plug_built_features()
+
 __all__ = [
     "FORMULAS",
     "NOT_AVAILABLE",

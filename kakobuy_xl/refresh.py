@@ -16,7 +16,9 @@ import numpy as np
 import pandas as pd
 
 from . import customers, interactions, orders
-from .errors import SheetNotFound, WorkbookError
+from .errors import BackendError, SheetNotFound, WorkbookError
+from .nlp.analysis import Backends, analyse_messages, classify_disputes
+from .nlp.cache import MemoryResultCache, ResultCache
 from .io.base import Progress, WorkbookIO, no_progress
 from .schema import SETTINGS, SHEETS, TABLE_SHEETS, Sheet
 from .settings import Settings, resolve
@@ -32,6 +34,13 @@ class Context:
     tables: dict[str, TypedTable]
     settings: Settings
     now: dt.datetime
+    cache: ResultCache = field(default_factory=MemoryResultCache)
+
+    @property
+    def backends(self) -> Backends:
+        s = self.settings
+        return Backends(s.language_backend, s.sentiment_backend, s.intent_backend,
+                        s.intent_backend)
 
     def frame(self, sheet: str) -> pd.DataFrame | None:
         t = self.tables.get(sheet)
@@ -49,7 +58,46 @@ class Step:
     uses: tuple[str, ...] = ()
 
 
+def _message_analysis(c: Context) -> pd.DataFrame:
+    inter = c.frame("Interactions")
+    assert inter is not None
+    priors = None
+    customers_frame = c.frame("Customers")
+    if customers_frame is not None:
+        pref = customers_frame.dropna(subset=["customer_id"])
+        by_key = dict(zip(pref["customer_id"].str.strip().str.casefold(),
+                          pref["preferred_language"]))
+        priors = inter["customer_id"].map(
+            lambda v: by_key.get(v.strip().casefold()) if isinstance(v, str) else None)
+    inbound = inter["direction"] != "out"
+    return analyse_messages(inter["message"], priors, inbound, c.backends, c.cache)
+
+
+def _dispute_types(c: Context) -> pd.DataFrame:
+    disputes = c.frame("Disputes")
+    assert disputes is not None
+    text = disputes["description"].astype(object)
+    inter = c.frame("Interactions")
+    if inter is not None and len(inter):
+        # The customer's own messages about the dispute add to its description.
+        own = inter[(inter["direction"] != "out") & inter["dispute_id"].notna() &
+                    inter["message"].notna()]
+        joined = own.groupby(own["dispute_id"].str.strip().str.casefold())["message"] \
+            .agg(lambda m: "\n".join(map(str, m)))
+        extra = disputes["dispute_id"].map(
+            lambda v: joined.get(v.strip().casefold()) if isinstance(v, str) else None)
+        text = pd.Series([("\n".join(p for p in (a, b) if isinstance(p, str)) or None)
+                          for a, b in zip(text.tolist(), extra.tolist())],
+                         index=disputes.index, dtype=object)
+    result = classify_disputes(text, None, c.backends, c.cache)
+    return result.rename(columns={"dispute_type": "type_auto",
+                                  "dispute_type_confidence": "type_confidence"})
+
+
 STEPS: tuple[Step, ...] = (
+    Step("message analysis", "Interactions", ("Interactions",), _message_analysis,
+         uses=("Customers",)),
+    Step("dispute types", "Disputes", ("Disputes",), _dispute_types, uses=("Interactions",)),
     Step("order tracking", "Orders", ("Orders",),
          lambda c: orders.order_tracking(c.frame("Orders"), c.frame("Disputes"), c.now,
                                          c.settings.delay_grace_days),
@@ -206,27 +254,35 @@ def stage_changes(wb: WorkbookIO, typed: TypedTable, computed: pd.DataFrame) -> 
 
 
 def refresh(wb: WorkbookIO, settings: Settings, now: dt.datetime, *, dry_run: bool = False,
-            progress: Progress = no_progress) -> RefreshResult:
+            progress: Progress = no_progress, cache: ResultCache | None = None,
+            steps: tuple[str, ...] | None = None) -> RefreshResult:
     """Validate, compute every owned column kakobuy can compute, and save the changes.
 
     ``now`` is the shop-local time used for clocks (passed in, so results are
     reproducible). With ``dry_run`` nothing is written.
     """
     tables, problems = load_tables(wb, settings, progress=progress)
-    ctx = Context(tables, settings, now)
+    ctx = Context(tables, settings, now, cache if cache is not None else MemoryResultCache())
     changes: list[dict[str, object]] = []
     skipped: list[str] = []
-    for i, step in enumerate(STEPS, 1):
-        progress(f"compute {step.name}", i - 1, len(STEPS))
+    chosen = [s for s in STEPS if steps is None or s.name in steps]
+    for i, step in enumerate(chosen, 1):
+        progress(f"compute {step.name}", i - 1, len(chosen))
         if any(ctx.frame(n) is None for n in step.needs):
             skipped.append(step.name)
             continue
-        computed = step.run(ctx)
+        try:
+            computed = step.run(ctx)
+        except BackendError as exc:
+            problems.add(step.sheet, f"{step.name.capitalize()} failed: {exc}",
+                         "Check the backend settings on the Settings sheet.")
+            skipped.append(step.name)
+            continue
         changes.extend(stage_changes(wb, tables[step.sheet], computed))
         # Later steps see this step's results.
         for name in computed.columns:
             tables[step.sheet].frame[name] = computed[name].reindex(tables[step.sheet].frame.index)
-    progress("compute", len(STEPS), len(STEPS))
+    progress("compute", len(chosen), len(chosen))
     saved = False
     if not dry_run and wb.has_changes:
         wb.save(progress)

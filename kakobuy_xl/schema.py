@@ -408,6 +408,12 @@ SETTINGS = Sheet(
          "Description": "how to read typed dates such as 03/04/2025: DMY or MDY"},
         {"Setting": "delay_grace_days", "Value": "2",
          "Description": "days past Expected Delivery before an order is flagged as delayed"},
+        {"Setting": "language_backend", "Value": "default",
+         "Description": "how message languages are detected (default: offline, built in)"},
+        {"Setting": "sentiment_backend", "Value": "default",
+         "Description": "how sentiment is scored (default: offline, built in)"},
+        {"Setting": "intent_backend", "Value": "default",
+         "Description": "how intents and dispute types are recognised (default: offline)"},
         {"Setting": "translation_provider", "Value": "off",
          "Description": "off (default, nothing leaves this computer), google, deepl, "
                         "microsoft, mymemory or libretranslate"},

@@ -41,6 +41,9 @@ class Settings:
     date_order: str = DEFAULT_DATE_ORDER
     delay_grace_days: int = DEFAULT_DELAY_GRACE_DAYS
     translation_provider: str = "off"
+    language_backend: str = "default"
+    sentiment_backend: str = "default"
+    intent_backend: str = "default"
 
     def __post_init__(self) -> None:
         if self.date_order not in ("DMY", "MDY"):

@@ -259,7 +259,8 @@ def test_refresh_changes_only_owned_cells(shop):
     result = api.refresh(shop, now=NOW)
     assert result.saved
     changed_sheets = set(result.changes["sheet"])
-    assert changed_sheets == {"Orders", "Interactions", "Customers"}
+    # Disputes too: Type (auto) from the descriptions.
+    assert changed_sheets == {"Orders", "Interactions", "Customers", "Disputes"}
     assert result.rows["Orders"] == 4 and result.rows["Customers"] == 3
 
     after = zip_parts(shop)

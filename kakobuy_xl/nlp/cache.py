@@ -1,0 +1,49 @@
+"""Results of analysis cached by the content hash of what was analysed.
+
+An unchanged message is never analysed twice: its key is a hash of the text, the
+prior it was analysed with and the names and versions of the backends, so a new model
+version simply misses. The core uses :class:`MemoryResultCache`; the faces pass a
+persistent one (``kakobuy_xl.io.resultcache``) that keeps results across runs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any, Iterable, Mapping, Protocol
+
+import pandas as pd
+
+
+class ResultCache(Protocol):
+    def get_many(self, keys: Iterable[str]) -> dict[str, Any]:
+        """The cached results of those keys that have one."""
+        ...
+
+    def put_many(self, items: Mapping[str, Any]) -> None:
+        """Store results (written out when the face flushes the cache)."""
+        ...
+
+
+class MemoryResultCache:
+    """A ResultCache in a dict: for tests and single runs."""
+
+    def __init__(self) -> None:
+        self.data: dict[str, Any] = {}
+
+    def get_many(self, keys: Iterable[str]) -> dict[str, Any]:
+        data = self.data
+        return {k: data[k] for k in keys if k in data}
+
+    def put_many(self, items: Mapping[str, Any]) -> None:
+        self.data.update(items)
+
+
+def content_keys(salt: str, *columns: pd.Series) -> pd.Series:
+    """One hex digest per row over ``salt`` and the row's values in ``columns``."""
+    first = columns[0]
+    salt_b = salt.encode("utf-8") + b"\x1f"
+    rows = zip(*(c.tolist() for c in columns))
+    keys = [hashlib.blake2b(salt_b + "\x1f".join("" if v is None or v != v else str(v)
+                                                  for v in row).encode("utf-8", "surrogatepass"),
+                            digest_size=16).hexdigest() for row in rows]
+    return pd.Series(keys, index=first.index, dtype=object)
