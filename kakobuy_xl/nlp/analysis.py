@@ -65,8 +65,8 @@ def _cached(keys: pd.Series, cache: ResultCache, compute: Any, columns: list[str
         except OSError as exc:  # a model file missing or unreadable
             raise BackendError(f"a model file cannot be read ({exc}); reinstall kakobuy-xl") \
                 from exc
-        fresh = {key: tuple(computed.loc[row, c] for c in columns)
-                 for row, key in missing.items()}
+        values = computed.reindex(missing.index)[columns].itertuples(index=False, name=None)
+        fresh = dict(zip(missing.tolist(), values))
         cache.put_many(fresh)
         found.update(fresh)
     if len(present):
@@ -118,9 +118,14 @@ def analyse_messages(texts: pd.Series, priors: pd.Series | None = None,
     def analyse(rows: pd.Index) -> pd.DataFrame:
         t, lang = text[rows], language[rows]
         intents = classifier.classify(t, lang)
+        found = flag_module.negative_flags(t, lang)
+        try:
+            scores = scorer.score(t, lang, flags=found)  # the built-in model reuses the flags
+        except TypeError:
+            scores = scorer.score(t, lang)
         return pd.DataFrame({
-            "sentiment": scorer.score(t, lang),
-            "negative_flags": flag_module.negative_flags(t, lang),
+            "sentiment": scores,
+            "negative_flags": found,
             "intent": intents["intent"],
             "intent_confidence": intents["confidence"],
             "needs_clarification": intents["needs_clarification"],

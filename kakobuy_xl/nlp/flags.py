@@ -82,6 +82,21 @@ def compiled(path: str = str(FLAGS_PATH)) -> tuple[re.Pattern | None, re.Pattern
     return words, subs
 
 
+@lru_cache(maxsize=64)
+def compiled_for(language: str | None, path: str = str(FLAGS_PATH)) -> tuple[re.Pattern | None, re.Pattern | None]:
+    """Like :func:`compiled`, but only the patterns of ``language`` and English (customers
+    mix in English words): a sixth of the alternatives, so much faster. An unknown or
+    missing language gets every pattern."""
+    rows = load_patterns(Path(path))
+    known = {lang for _f, lang, _p in rows}
+    if not language or language not in known:
+        return compiled(path)
+    mine = [r for r in rows if r[1] in (language, "en")]
+    words = _build([r for r in mine if r[1] not in SUBSTRING_LANGS or r[1] == "hi"], r"(?<!\w)")
+    subs = _build([r for r in mine if r[1] in SUBSTRING_LANGS], "")
+    return words, subs
+
+
 _GROUP_TO_FLAG = {_group(f): f for f in FLAGS}
 _ORDER = {f: i for i, f in enumerate(FLAGS)}
 
@@ -107,16 +122,18 @@ def flags_of(text: str, rx=None) -> list[str]:
 def negative_flags(texts: pd.Series, languages: pd.Series | None = None) -> pd.Series:
     """Complaint flags per message ("delay; refund"), "" for none / empty / missing text."""
     texts = texts if isinstance(texts, pd.Series) else pd.Series(texts)
-    rx = compiled()
-    cache: dict[str, str] = {}
+    langs = (languages.reindex(texts.index).tolist() if languages is not None
+             else [None] * len(texts))
+    cache: dict[tuple[str, object], str] = {}
     out = []
-    for t in texts.tolist():
+    for t, lang in zip(texts.tolist(), langs):
         if not isinstance(t, str):
             out.append("")
             continue
-        r = cache.get(t)
+        lang = lang if isinstance(lang, str) else None
+        r = cache.get((t, lang))
         if r is None:
-            r = "; ".join(flags_of(t, rx))
-            cache[t] = r
+            r = "; ".join(flags_of(t, compiled_for(lang)))
+            cache[(t, lang)] = r
         out.append(r)
     return pd.Series(out, index=texts.index, dtype=object, name="flags")

@@ -503,7 +503,10 @@ class SentimentModel:
         p = np.exp(out)
         return p / p.sum(axis=1, keepdims=True)
 
-    def score(self, texts: pd.Series, languages: pd.Series | None = None) -> pd.Series:
+    def score(self, texts: pd.Series, languages: pd.Series | None = None,
+              flags: pd.Series | None = None) -> pd.Series:
+        """``flags``: the messages' negative flags when already found (``nlp.flags``);
+        passing them saves running the flag patterns a second time."""
         texts = pd.Series(texts) if not isinstance(texts, pd.Series) else texts
         out = pd.Series(np.nan, index=texts.index, dtype="float64", name="sentiment")
         if len(texts) == 0:
@@ -533,9 +536,20 @@ class SentimentModel:
         # or a question / exclamation / number ("where is my order?? 2 weeks!!!")
         gate = (lex_sums[:, 1] > 0) | (lex_sums[:, 3] > 0)
         comp = np.zeros(len(u_text))
-        for i, t in enumerate(u_text):
-            if gate[i] or _GATE_CHARS.search(t):
-                comp[i] = complaint_count(t)
+        if flags is not None:
+            from kakobuy_xl.nlp.flags import COMPLAINT_FLAGS
+
+            found = flags.reindex(texts.index)[mask].tolist()
+            first_row = np.full(len(u_text), -1)
+            first_row[codes[::-1]] = np.arange(len(codes))[::-1]  # a row of each unique text
+            for i, row in enumerate(first_row):
+                f = found[row]
+                if isinstance(f, str) and f:
+                    comp[i] = sum(1 for x in f.split("; ") if x in COMPLAINT_FLAGS)
+        else:
+            for i, t in enumerate(u_text):
+                if gate[i] or _GATE_CHARS.search(t):
+                    comp[i] = complaint_count(t)
         s = probabilities_to_score(p)
         # no word of either lexicon (nor emoji): the n-gram evidence alone is weak and noisy
         # ("do you ship ..." shares n-grams with a swear word), so the score is shrunk
