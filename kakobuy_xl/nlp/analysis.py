@@ -12,7 +12,7 @@ import pandas as pd
 
 from ..errors import BackendError
 from . import backend
-from .cache import MemoryResultCache, ResultCache, content_keys
+from .cache import MemoryResultCache, ResultCache, combine_keys, content_keys, text_digests
 
 #: The columns ``analyse_messages`` returns (snake names of the Interactions sheet).
 MESSAGE_COLUMNS = ["language", "sentiment", "sentiment_label", "negative_flags", "intent",
@@ -97,8 +97,8 @@ def analyse_messages(texts: pd.Series, priors: pd.Series | None = None,
     is_in = (inbound.reindex(text.index).fillna(True).astype(bool) if inbound is not None
              else pd.Series(True, index=text.index))
 
-    lang_keys = content_keys("lang:" + backends.signature("language"), text, prior)
-    lang_keys = lang_keys.where(text.notna(), None)
+    digests = text_digests(text)
+    lang_keys = combine_keys("lang:" + backends.signature("language"), digests, prior)
     detector = backend("language", backends.language)
 
     def detect(rows: pd.Index) -> pd.DataFrame:
@@ -108,8 +108,7 @@ def analyse_messages(texts: pd.Series, priors: pd.Series | None = None,
 
     sig = backends.signature("sentiment", "intent") + "|flags@" + \
         str(getattr(flag_module, "VERSION", "1"))
-    msg_keys = content_keys("msg:" + sig, text, language)
-    msg_keys = msg_keys.where(text.notna() & is_in, None)
+    msg_keys = combine_keys("msg:" + sig, digests.where(is_in, None), language)
     scorer = backend("sentiment", backends.sentiment)
     classifier = backend("intent", backends.intent)
     columns = ["sentiment", "negative_flags", "intent", "intent_confidence",

@@ -38,6 +38,24 @@ class MemoryResultCache:
         self.data.update(items)
 
 
+def text_digests(texts: pd.Series) -> pd.Series:
+    """A short content hash of each text (None stays None): hashed once, reused in keys."""
+    blake = hashlib.blake2b
+    return pd.Series([blake(t.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+                      if isinstance(t, str) else None for t in texts.tolist()],
+                     index=texts.index, dtype=object)
+
+
+def combine_keys(salt: str, digests: pd.Series, *extras: pd.Series) -> pd.Series:
+    """Keys from text digests and short extra values (a language code...), no rehashing;
+    None where the digest is None."""
+    values = [digests.tolist()] + [e.tolist() for e in extras]
+    keys = [None if row[0] is None else
+            salt + "|" + "|".join("" if v is None or v != v else str(v) for v in row)
+            for row in zip(*values)]
+    return pd.Series(keys, index=digests.index, dtype=object)
+
+
 def content_keys(salt: str, *columns: pd.Series) -> pd.Series:
     """One hex digest per row over ``salt`` and the row's values in ``columns``."""
     first = columns[0]
