@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping
@@ -268,8 +269,7 @@ def analyze(in_path: str | os.PathLike[str], out_path: str | os.PathLike[str], *
         out = out.map(lambda v: "'" + v if isinstance(v, str) and v.startswith(_FORMULA_START)
                       else v)
     target = Path(out_path)
-    fd, tmp = __import__("tempfile").mkstemp(dir=target.parent if str(target.parent) else ".",
-                                             suffix=".tmp")
+    fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
     os.close(fd)
     try:
         out.to_csv(tmp, index=False, encoding="utf-8-sig")  # the BOM makes Excel read UTF-8

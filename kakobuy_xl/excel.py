@@ -154,7 +154,7 @@ def analyse_messages(book: Any | None = None) -> None:
         result = api.refresh(wb, env=os.environ, progress=wb.status,
                              steps=("message analysis", "customer activity"))
         _report(bk, result.problems)
-        unclear = _unclear_rows(api, wb)
+        unclear = _unclear_rows(wb)
         text = result.summary().replace("\n", " ")
         if unclear:
             shown = ", ".join(map(str, unclear[:15])) + (" ..." if len(unclear) > 15 else "")
@@ -163,7 +163,7 @@ def analyse_messages(book: Any | None = None) -> None:
         _status(bk, "Kakobuy: " + text)
 
 
-def _unclear_rows(api: Any, wb: Any) -> list[int]:
+def _unclear_rows(wb: Any) -> list[int]:
     """Interactions rows whose intent needs clarification, after the analysis."""
     from .io.base import find_header
 
