@@ -49,10 +49,11 @@ def text_digests(texts: pd.Series) -> pd.Series:
 def combine_keys(salt: str, digests: pd.Series, *extras: pd.Series) -> pd.Series:
     """Keys from text digests and short extra values (a language code...), no rehashing;
     None where the digest is None."""
-    values = [digests.tolist()] + [e.tolist() for e in extras]
-    keys = [None if row[0] is None else
-            salt + "|" + "|".join("" if v is None or v != v else str(v) for v in row)
-            for row in zip(*values)]
+    prefix = salt + "|"
+    extra = ["|".join(parts) for parts in zip(*(
+        ["" if v is None or v != v else str(v) for v in e.tolist()] for e in extras))] \
+        if extras else [""] * len(digests)
+    keys = [None if d is None else f"{prefix}{d}|{x}" for d, x in zip(digests.tolist(), extra)]
     return pd.Series(keys, index=digests.index, dtype=object)
 
 

@@ -231,7 +231,10 @@ class IntentClassifier:
         labels[filler] = "other"
         conf = np.where(filler, np.minimum(p1, 0.2), p1)
         unclear = filler | (conf < self.min_confidence) | ((p1 - p2) < self.min_margin)
-        unclear |= self._two_requests(head, normed)
+        # Only messages not already unclear can change: check just those (same result).
+        clear = np.flatnonzero(~unclear)
+        if len(clear):
+            unclear[clear] |= self._two_requests(head, [normed[i] for i in clear])
         res = pd.DataFrame(
             {"intent": labels, "confidence": np.round(conf, 4),
              "needs_clarification": np.where(unclear, "yes", "no").astype(object)},
