@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .keys import id_key
+
 
 def response_minutes(interactions: pd.DataFrame) -> pd.Series:
     """Minutes from each inbound message to the shop's next sent reply to that customer.
@@ -18,7 +20,7 @@ def response_minutes(interactions: pd.DataFrame) -> pd.Series:
     [60.0, 30.0, nan]
     """
     f = interactions[["customer_id", "direction", "status", "timestamp"]].copy()
-    f["customer_key"] = f["customer_id"].str.strip().str.casefold()
+    f["customer_key"] = id_key(f["customer_id"])
     f = f[f["customer_key"].notna() & f["timestamp"].notna()]
     f = f.sort_values(["customer_key", "timestamp"], kind="stable")
     is_reply = (f["direction"] == "out") & (f["status"] != "draft")

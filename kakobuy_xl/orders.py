@@ -7,6 +7,8 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from .keys import id_key, lookup
+
 from .schema import CLOSED_DISPUTE_STATUSES
 
 # Orders in these states are no longer waiting for a delivery.
@@ -49,7 +51,7 @@ def order_tracking(orders: pd.DataFrame, disputes: pd.DataFrame | None, now: dt.
     open_counts = pd.Series(0.0, index=orders.index)
     if disputes is not None and len(disputes):
         is_open = ~disputes["status"].isin(CLOSED_DISPUTE_STATUSES)
-        per_order = disputes.loc[is_open, "order_id"].dropna().str.strip().value_counts()
-        open_counts = orders["order_id"].str.strip().map(per_order).fillna(0).astype(float)
+        per_order = id_key(disputes.loc[is_open, "order_id"]).dropna().value_counts()
+        open_counts = lookup(id_key(orders["order_id"]), per_order, 0).astype(float)
     return pd.DataFrame({"days_in_transit": days, "delay_flag": flag,
                          "open_disputes": open_counts}, index=orders.index)

@@ -19,7 +19,8 @@ from . import customers, interactions, orders
 from .errors import BackendError, SheetNotFound, WorkbookError
 from .nlp.analysis import Backends, analyse_messages, classify_disputes
 from .nlp.cache import MemoryResultCache, ResultCache
-from .io.base import Progress, WorkbookIO, no_progress
+from .io.base import Progress, WorkbookIO, find_header, no_progress
+from .keys import id_key, lookup
 from .schema import SETTINGS, SHEETS, TABLE_SHEETS, Sheet
 from .settings import Settings, resolve
 from .validation import Problems, TypedTable, coerce_table
@@ -64,11 +65,9 @@ def _message_analysis(c: Context) -> pd.DataFrame:
     priors = None
     customers_frame = c.frame("Customers")
     if customers_frame is not None:
-        pref = customers_frame.dropna(subset=["customer_id"])
-        by_key = dict(zip(pref["customer_id"].str.strip().str.casefold(),
-                          pref["preferred_language"]))
-        priors = inter["customer_id"].map(
-            lambda v: by_key.get(v.strip().casefold()) if isinstance(v, str) else None)
+        languages = pd.Series(customers_frame["preferred_language"].tolist(),
+                              index=id_key(customers_frame["customer_id"]))
+        priors = lookup(id_key(inter["customer_id"]), languages[languages.index.notna()])
     inbound = inter["direction"] != "out"
     return analyse_messages(inter["message"], priors, inbound, c.backends, c.cache)
 
@@ -82,10 +81,9 @@ def _dispute_types(c: Context) -> pd.DataFrame:
         # The customer's own messages about the dispute add to its description.
         own = inter[(inter["direction"] != "out") & inter["dispute_id"].notna() &
                     inter["message"].notna()]
-        joined = own.groupby(own["dispute_id"].str.strip().str.casefold())["message"] \
+        joined = own.groupby(id_key(own["dispute_id"]))["message"] \
             .agg(lambda m: "\n".join(map(str, m)))
-        extra = disputes["dispute_id"].map(
-            lambda v: joined.get(v.strip().casefold()) if isinstance(v, str) else None)
+        extra = lookup(id_key(disputes["dispute_id"]), joined)
         text = pd.Series([("\n".join(p for p in (a, b) if isinstance(p, str)) or None)
                           for a, b in zip(text.tolist(), extra.tolist())],
                          index=disputes.index, dtype=object)
@@ -157,8 +155,6 @@ def read_settings(wb: WorkbookIO, env: Mapping[str, str] | None = None,
     except SheetNotFound:
         data = None
     if data is not None:
-        from .io.base import find_header
-
         key_h, val_h = find_header(data.headers, "Setting"), find_header(data.headers, "Value")
         if key_h and val_h:
             for k, v in zip(data.frame[key_h], data.frame[val_h]):

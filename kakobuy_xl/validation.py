@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from .io.base import TableData, find_header
+from .keys import id_key
 from .schema import Column, Sheet, normalise_header
 from .settings import Settings
 
@@ -395,7 +396,7 @@ def _check_keys(typed: TypedTable) -> None:
     for row in no_key[no_key].index:
         typed.problems.add(sheet.name, f"Row has data but no '{header}'",
                            f"Give the row a unique {header}.", row=int(row), column=header)
-    stripped = _map(keys.dropna(), lambda v: v.strip().casefold())
+    stripped = id_key(keys).dropna()
     dup = stripped[stripped.duplicated(keep=False)]
     if len(dup):
         first_row = {k: int(r) for r, k in dup[~dup.duplicated()].items()}

@@ -126,3 +126,11 @@ def test_a_missing_sheet_does_not_stop_the_rest(shop):
     result = refresh(shop, Settings(), NOW)
     assert shop.sheets["Orders"]["Delay Flag"].tolist()[0] == "yes"
     assert "customer activity" in result.steps_skipped
+
+
+def test_ids_match_across_sheets_whatever_their_case_and_spaces(shop):
+    shop.sheets["Disputes"].loc[4, "Order ID"] = " o2 "  # D3, reopened, typed loosely
+    shop.sheets["Disputes"].loc[4, "Status"] = "open"
+    refresh(shop, Settings(), NOW)
+    orders = shop.sheets["Orders"].set_index("Order ID")
+    assert orders["Open Disputes"].tolist() == [0, 1, 1, 0]
