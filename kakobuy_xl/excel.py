@@ -14,7 +14,7 @@ import contextlib
 import os
 from typing import Any, Callable, Iterator
 
-from .errors import KakobuyError, SheetValidationError
+from .errors import KakobuyError
 
 TITLE = "Kakobuy"
 PROBLEMS_SHEET = "Problems"

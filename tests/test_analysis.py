@@ -7,7 +7,7 @@ import pytest
 from kakobuy_xl import nlp
 from kakobuy_xl.errors import BackendError, ConfigError
 from kakobuy_xl.io.memory import MemoryWorkbook
-from kakobuy_xl.nlp.analysis import Backends, analyse_messages, classify_disputes
+from kakobuy_xl.nlp.analysis import Backends, analyse_messages
 from kakobuy_xl.nlp.cache import MemoryResultCache, content_keys
 from kakobuy_xl.refresh import refresh
 from kakobuy_xl.schema import SHEETS

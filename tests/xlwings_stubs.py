@@ -290,7 +290,7 @@ def call_like_excel(func: Callable[..., Any], *args: Any) -> Any:
     VBA wrapper then passes *Missing*). Returns what goes back to Excel: a 2-D list.
     Exceptions propagate (in Excel they would show as a traceback in the cell).
     """
-    real = install()
+    install()  # idempotent: makes sure the stubs and the "excel" engine are in place
     info = getattr(func, "__xlfunc__", None)
     if info is None:
         raise TypeError(f"{getattr(func, '__name__', func)!r} carries no xlwings metadata: "

@@ -89,6 +89,21 @@ class WorkbookIO(Protocol):
         ...
 
 
+#: Excel's limit on the rows of a sheet.
+MAX_ROWS = 1_048_576
+
+
+def check_room(sheet: str, first_row: int, count: int) -> None:
+    """Refuse rows that would go past Excel's last row, before anything is staged."""
+    from ..errors import WorkbookError
+
+    if first_row + count - 1 > MAX_ROWS:
+        raise WorkbookError(
+            f"Sheet '{sheet}' is full: {count:,} more rows do not fit under Excel's limit of "
+            f"{MAX_ROWS:,} rows. Move old rows to an archive workbook."
+        )
+
+
 def find_header(headers: Sequence[str], wanted: str) -> str | None:
     """The header in ``headers`` that matches ``wanted`` the way the contract does."""
     from ..schema import normalise_header

@@ -18,10 +18,9 @@ from typing import Any, Mapping
 import pandas as pd
 
 from ..errors import SheetNotFound, WorkbookError
-from .base import ColumnWrite, Progress, TableData, find_header, no_progress
+from .base import ColumnWrite, Progress, TableData, check_room, find_header, no_progress
 from .sheetxml import MAX_CELL_TEXT, is_empty
 
-MAX_ROWS = 1_048_576
 _ERRORS = ("#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!",
            "#CALC!", "#GETTING_DATA", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!",
            "#UNKNOWN!")
@@ -161,11 +160,7 @@ class LiveWorkbook:
         pending = self._appends.setdefault(data.sheet, [])
         last_used = int(data.frame.index.max()) if len(data.frame) else data.header_row
         start = last_used + 1 + len(pending)
-        if start + len(rows) - 1 > MAX_ROWS:
-            raise WorkbookError(
-                f"Sheet '{data.sheet}' is full: {len(rows):,} more rows do not fit under "
-                f"Excel's limit of {MAX_ROWS:,} rows. Move old rows to an archive workbook."
-            )
+        check_room(data.sheet, start, len(rows))
         cols = []
         for header in rows.columns:
             found = find_header(data.headers, str(header))

@@ -7,9 +7,8 @@ from typing import Mapping
 import pandas as pd
 
 from ..errors import SheetNotFound, WorkbookError
-from .base import ColumnWrite, Progress, TableData, find_header, no_progress
+from .base import ColumnWrite, Progress, TableData, check_room, find_header, no_progress
 
-MAX_ROWS = 1_048_576
 
 
 class MemoryWorkbook:
@@ -65,11 +64,7 @@ class MemoryWorkbook:
         start = 2 + len(frame) + sum(
             len(r) for op, s, r in self._staged if op == "append" and s == sheet  # type: ignore[arg-type]
         )
-        if start + len(rows) - 1 > MAX_ROWS:
-            raise WorkbookError(
-                f"Sheet '{sheet}' is full: {len(rows)} more rows do not fit under Excel's "
-                f"limit of {MAX_ROWS:,} rows. Move old rows to an archive workbook."
-            )
+        check_room(sheet, start, len(rows))
         self._staged.append(("append", sheet, rows))
         return list(range(start, start + len(rows)))
 

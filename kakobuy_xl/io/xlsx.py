@@ -21,6 +21,7 @@ import shutil
 import stat
 import tempfile
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
@@ -37,7 +38,7 @@ from ..errors import (
     WorkbookReadOnly,
 )
 from . import sheetxml as sx
-from .base import ColumnWrite, Progress, TableData, find_header, no_progress
+from .base import ColumnWrite, Progress, TableData, check_room, find_header, no_progress
 from .tablecache import TableCache, table_key
 from .zipcopy import ZipTooLarge, rewrite_zip
 
@@ -47,7 +48,6 @@ NS_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 REL_WORKSHEET = NS_REL + "/worksheet"
 REL_TABLE = NS_REL + "/table"
 REL_CALC_CHAIN = NS_REL + "/calcChain"
-MAX_ROWS = 1_048_576
 SUFFIXES = (".xlsx", ".xlsm", ".xltx", ".xltm")
 _XML_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
 
@@ -252,7 +252,7 @@ class FileWorkbook:
                 self._parts[name] = self._zip.read(name)
             except KeyError as exc:
                 raise NotAWorkbook(f"The workbook is damaged: part '{name}' is missing.") from exc
-            except (zipfile.BadZipFile, zlib_error(), EOFError) as exc:
+            except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
                 raise NotAWorkbook(
                     f"The workbook '{self.path.name}' is damaged (part '{name}' cannot be "
                     f"read: {exc}). Restore '{backup_path(self.path).name}' if there is one."
@@ -441,11 +441,7 @@ class FileWorkbook:
         last_used = int(data.frame.index.max()) if len(data.frame) else data.header_row
         start = max(last_used, data.header_row) + 1 + self._appends.get(s.part, 0)
         end = start + len(rows) - 1
-        if end > MAX_ROWS:
-            raise WorkbookError(
-                f"Sheet '{data.sheet}' is full: {len(rows):,} more rows do not fit under "
-                f"Excel's limit of {MAX_ROWS:,} rows. Move old rows to an archive workbook."
-            )
+        check_room(data.sheet, start, len(rows))
         cols = {}
         for header in rows.columns:
             found = find_header(data.headers, str(header))
@@ -672,7 +668,3 @@ def _as_read(value: Any) -> Any:
     return value
 
 
-def zlib_error() -> type[Exception]:
-    import zlib
-
-    return zlib.error
