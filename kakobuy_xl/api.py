@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sys
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping
@@ -21,6 +20,7 @@ from . import refresh as _refresh
 from .errors import ConfigError, WorkbookError, WorkbookLocked
 from .io.base import Progress, WorkbookIO, no_progress
 from .io.create import create_workbook
+from .io.atomic import write_atomically
 from .io.resultcache import FileResultCache
 from .io.tablecache import TableCache
 from .nlp.cache import MemoryResultCache, ResultCache
@@ -268,15 +268,8 @@ def analyze(in_path: str | os.PathLike[str], out_path: str | os.PathLike[str], *
     if not raw:
         out = out.map(lambda v: "'" + v if isinstance(v, str) and v.startswith(_FORMULA_START)
                       else v)
-    target = Path(out_path)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
-    os.close(fd)
-    try:
-        out.to_csv(tmp, index=False, encoding="utf-8-sig")  # the BOM makes Excel read UTF-8
-        os.replace(tmp, target)
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
+    # The BOM makes Excel read the file as UTF-8.
+    write_atomically(out_path, out.to_csv(index=False).encode("utf-8-sig"))
     return out
 
 

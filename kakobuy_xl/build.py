@@ -31,7 +31,6 @@ import importlib
 import importlib.util
 import inspect
 import io
-import os
 import re
 import sys
 import tempfile
@@ -49,6 +48,7 @@ from lxml import etree
 
 from kakobuy_xl import schema
 from kakobuy_xl.errors import KakobuyError
+from kakobuy_xl.io.atomic import write_atomically
 
 __all__ = [
     "BuildError",
@@ -168,7 +168,7 @@ def build_workbook(out: Path, project_dir: Path) -> Path:
         _write_vba(sheets_done, vba_done, udf_vba, functions)
         data = _package(vba_done.read_bytes(), ribbon)
     _verify(data, functions)
-    _write_atomically(out, data)
+    write_atomically(out, data)
     return out
 
 
@@ -888,24 +888,6 @@ def _verify(data: bytes, functions: list[UdfFunction]) -> None:
                                 modules[UDF_VBA_MODULE], re.MULTILINE)]
     if missing:
         raise BuildError(f"xlwings_udfs lacks wrappers for {', '.join(missing)}")
-
-
-def _write_atomically(out: Path, data: bytes) -> None:
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, out)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.remove(tmp)
-        raise
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -27,6 +27,7 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kakobuy_xl import schema
+from kakobuy_xl.io.atomic import usual_mode
 
 __all__ = ["create_workbook", "populate_workbook", "NUMBER_FORMATS", "LISTS_SHEET", "OWNED_NOTE"]
 
@@ -353,10 +354,7 @@ def _save_atomically(wb: Workbook, target: Path, macro: bool) -> None:
             written = patched
         if target.exists():  # created by someone else while we were writing
             raise FileExistsError(f"{target} already exists")
-        # mkstemp makes 0600 files; a new workbook gets the usual mode for the user.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(written, 0o666 & ~umask)
+        os.chmod(written, usual_mode())  # mkstemp made it 0600
         os.replace(written, target)
     finally:
         for name in tmp_paths:

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import os
 import pickle
-import tempfile
 import zlib
 from pathlib import Path
 from typing import Any, Iterable, Mapping
+
+from .atomic import write_atomically
 
 DEFAULT_MAX_ENTRIES = 2_000_000
 
@@ -55,12 +56,8 @@ class FileResultCache:
             keep = list(data.items())[len(data) - self.max_entries // 2:]
             data = self._data = dict(keep)
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
             blob = zlib.compress(pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL), 1)
-            fd, tmp = tempfile.mkstemp(dir=self.path.parent, suffix=".tmp")
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(blob)
-            os.replace(tmp, self.path)
+            write_atomically(self.path, blob, private=True, durable=False)
             self._dirty = False
         except OSError:
             pass

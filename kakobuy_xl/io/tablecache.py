@@ -21,12 +21,12 @@ import hashlib
 import os
 import pickle
 import queue
-import tempfile
 import threading
 import zlib
 from pathlib import Path
 from typing import Iterable
 
+from .atomic import write_atomically
 from .base import TableData
 
 FORMAT = b"kakobuy-table-cache-1"
@@ -106,12 +106,8 @@ class TableCache:
 
     def _write(self, key: str, table: TableData) -> None:
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
             blob = zlib.compress(pickle.dumps(table, protocol=pickle.HIGHEST_PROTOCOL), 1)
-            fd, tmp = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(blob)
-            os.replace(tmp, self._path(key))
+            write_atomically(self._path(key), blob, private=True, durable=False)
             self._prune()
         except OSError:
             pass  # a cache that cannot be written is only slower
