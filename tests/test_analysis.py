@@ -8,7 +8,7 @@ from kakobuy_xl import nlp
 from kakobuy_xl.errors import BackendError, ConfigError
 from kakobuy_xl.io.memory import MemoryWorkbook
 from kakobuy_xl.nlp.analysis import Backends, analyse_messages
-from kakobuy_xl.nlp.cache import MemoryResultCache, content_keys
+from kakobuy_xl.nlp.cache import MemoryResultCache, combine_keys, text_digests
 from kakobuy_xl.refresh import refresh
 from kakobuy_xl.schema import SHEETS
 from kakobuy_xl.settings import Settings
@@ -109,10 +109,11 @@ def test_a_new_backend_version_misses_the_cache(fakes):
     assert len(fakes["sentiment"].calls) == 2
 
 
-def test_content_keys_depend_on_every_column():
-    a = content_keys("s", pd.Series(["x", "x"]), pd.Series(["en", "de"]))
-    assert a[0] != a[1]
-    assert content_keys("t", pd.Series(["x"]))[0] != content_keys("s", pd.Series(["x"]))[0]
+def test_cache_keys_depend_on_text_extras_and_salt():
+    digests = text_digests(pd.Series(["x", "x", "y", None]))
+    a = combine_keys("s", digests, pd.Series(["en", "de", "en", "en"]))
+    assert a[0] != a[1] and a[0] != a[2] and a[3] is None
+    assert combine_keys("t", digests[:1])[0] != combine_keys("s", digests[:1])[0]
 
 
 def test_unknown_or_broken_backends_say_so(monkeypatch):

@@ -12,7 +12,7 @@ import pandas as pd
 
 from ..errors import BackendError
 from . import backend
-from .cache import MemoryResultCache, ResultCache, combine_keys, content_keys, text_digests
+from .cache import MemoryResultCache, ResultCache, combine_keys, text_digests
 
 #: The columns ``analyse_messages`` returns (snake names of the Interactions sheet).
 MESSAGE_COLUMNS = ["language", "sentiment", "sentiment_label", "negative_flags", "intent",
@@ -153,8 +153,7 @@ def classify_disputes(texts: pd.Series, languages: pd.Series | None = None,
     lang = pd.Series([v if isinstance(v, str) else None
                       for v in (languages.reindex(text.index).tolist() if languages is not None
                                 else [None] * len(text))], index=text.index, dtype=object)
-    keys = content_keys("dispute:" + backends.signature("dispute_type"), text, lang)
-    keys = keys.where(text.notna(), None)
+    keys = combine_keys("dispute:" + backends.signature("dispute_type"), text_digests(text), lang)
     classifier = backend("dispute_type", backends.dispute_type)
 
     def classify(rows: pd.Index) -> pd.DataFrame:

@@ -55,14 +55,3 @@ def combine_keys(salt: str, digests: pd.Series, *extras: pd.Series) -> pd.Series
         if extras else [""] * len(digests)
     keys = [None if d is None else f"{prefix}{d}|{x}" for d, x in zip(digests.tolist(), extra)]
     return pd.Series(keys, index=digests.index, dtype=object)
-
-
-def content_keys(salt: str, *columns: pd.Series) -> pd.Series:
-    """One hex digest per row over ``salt`` and the row's values in ``columns``."""
-    first = columns[0]
-    salt_b = salt.encode("utf-8") + b"\x1f"
-    rows = zip(*(c.tolist() for c in columns))
-    keys = [hashlib.blake2b(salt_b + "\x1f".join("" if v is None or v != v else str(v)
-                                                  for v in row).encode("utf-8", "surrogatepass"),
-                            digest_size=16).hexdigest() for row in rows]
-    return pd.Series(keys, index=first.index, dtype=object)
