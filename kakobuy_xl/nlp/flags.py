@@ -18,6 +18,7 @@ import re
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
+from typing import Sequence
 
 import pandas as pd
 
@@ -70,31 +71,36 @@ def _build(rows, prefix: str) -> re.Pattern | None:
 
 
 @lru_cache(maxsize=4)
-def compiled(path: str = str(FLAGS_PATH)) -> tuple[re.Pattern | None, re.Pattern | None]:
+def _patterns(path: str) -> tuple[tuple[str, str, str], ...]:
+    return tuple(load_patterns(Path(path)))
+
+
+def _compile(rows: Sequence[tuple[str, str, str]]) -> tuple[re.Pattern | None, re.Pattern | None]:
     r"""(word-start regex for spaced languages, substring regex for CJK/Thai/Arabic/Hindi).
 
-    The first is anchored at word starts (``(?<!\w)``), so the ~150 alternatives are only tried
+    The first is anchored at word starts (``(?<!\w)``), so its alternatives are only tried
     where a word begins; the second only runs on messages containing one of those scripts.
     """
-    rows = load_patterns(Path(path))
     words = _build([r for r in rows if r[1] not in SUBSTRING_LANGS or r[1] == "hi"], r"(?<!\w)")
     subs = _build([r for r in rows if r[1] in SUBSTRING_LANGS], "")
     return words, subs
 
 
+@lru_cache(maxsize=4)
+def compiled(path: str = str(FLAGS_PATH)) -> tuple[re.Pattern | None, re.Pattern | None]:
+    """The patterns of every language (see :func:`_compile`)."""
+    return _compile(_patterns(path))
+
+
 @lru_cache(maxsize=64)
 def compiled_for(language: str | None, path: str = str(FLAGS_PATH)) -> tuple[re.Pattern | None, re.Pattern | None]:
-    """Like :func:`compiled`, but only the patterns of ``language`` and English (customers
-    mix in English words): a sixth of the alternatives, so much faster. An unknown or
-    missing language gets every pattern."""
-    rows = load_patterns(Path(path))
-    known = {lang for _f, lang, _p in rows}
-    if not language or language not in known:
+    """Only the patterns of ``language`` and English (customers mix in English words): a
+    sixth of the alternatives, so much faster. An unknown or missing language gets every
+    pattern."""
+    rows = _patterns(path)
+    if not language or language not in {lang for _f, lang, _p in rows}:
         return compiled(path)
-    mine = [r for r in rows if r[1] in (language, "en")]
-    words = _build([r for r in mine if r[1] not in SUBSTRING_LANGS or r[1] == "hi"], r"(?<!\w)")
-    subs = _build([r for r in mine if r[1] in SUBSTRING_LANGS], "")
-    return words, subs
+    return _compile([r for r in rows if r[1] in (language, "en")])
 
 
 _GROUP_TO_FLAG = {_group(f): f for f in FLAGS}
