@@ -264,22 +264,12 @@ def rewrite_cells(
     find_keys = {c: (b"<" + prefix + b'c r="' + col_letters(c).encode())
                  for c in range(min(written, default=1), max(written, default=0) + 1)}
     max_row = max_col = 0
-    plain = (float, int, type(None))
-    needs_escape = _NEEDS_ESCAPE.search
+    plain = (str, float, int, type(None))
 
     def render(col: int, number: int, value: Any, style: int | None) -> bytes:
-        if not prefix:
-            kind = type(value)
-            if kind is str:
-                if value and value[0] > " " and value[-1] > " " and \
-                        len(value) <= MAX_CELL_TEXT and not needs_escape(value):
-                    s = f' s="{style}"' if style else ""
-                    return (f'<c r="{letters[col]}{number}"{s} t="inlineStr"><is><t>{value}'
-                            f"</t></is></c>").encode()
-            elif kind in plain:  # only dates may need another style (style_for)
-                return render_cell(f"{letters[col]}{number}", value, style, prefix, date1904)
-        return render_cell(f"{letters[col]}{number}", value, style_for(style, value), prefix,
-                           date1904)
+        if type(value) not in plain:  # only a date may need another style
+            style = style_for(style, value)
+        return render_cell(f"{letters[col]}{number}", value, style, prefix, date1904)
 
     def split_fast(existing: bytes, body: int, close: int, number: int,
                    values: Mapping[int, Any]) -> tuple[bytes, list[tuple[int, bytes]], bytes] | None:
