@@ -115,7 +115,7 @@ def validate(target: str | os.PathLike[str] | WorkbookIO,
     try:
         return _refresh.validate(wb, _refresh.read_settings(wb, env))
     finally:
-        _close(wb)
+        wb.close()
 
 
 def refresh(target: str | os.PathLike[str] | WorkbookIO, *, dry_run: bool = False,
@@ -133,16 +133,8 @@ def refresh(target: str | os.PathLike[str] | WorkbookIO, *, dry_run: bool = Fals
         return _refresh.refresh(wb, resolved, now or _now_in(resolved), dry_run=dry_run,
                                 progress=progress, cache=results, steps=steps)
     finally:
-        _close(wb)
-        flush = getattr(results, "flush", None)
-        if callable(flush):
-            flush()
-
-
-def _close(wb: WorkbookIO) -> None:
-    close = getattr(wb, "close", None)
-    if callable(close):
-        close()
+        wb.close()
+        results.flush()
 
 
 @dataclass
@@ -258,9 +250,7 @@ def analyze(in_path: str | os.PathLike[str], out_path: str | os.PathLike[str], *
         found = analyse_messages(frame[text_column], priors, None, backends, results)
         disputes = classify_disputes(frame[text_column], found["language"], backends, results)
     finally:
-        flush = getattr(results, "flush", None)
-        if callable(flush):
-            flush()
+        results.flush()
     out = frame.copy()
     for column in ANALYZE_COLUMNS:
         source_frame = disputes if column.startswith("dispute_type") else found

@@ -1,6 +1,9 @@
 """The table cache: a hit only for identical bytes, and what it holds equals a fresh read."""
 
 import datetime as dt
+import os
+import sys
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -96,5 +99,10 @@ def test_cache_is_pruned_to_its_size(tmp_path, demo_path):
 def test_cache_folder_choice():
     assert api.cache_folder({"KAKOBUY_CACHE_DIR": "off"}) is None
     assert str(api.cache_folder({"KAKOBUY_CACHE_DIR": "/x/y"})) == "/x/y"
-    assert str(api.cache_folder({"HOME": "/h", "XDG_CACHE_HOME": "/c"})).startswith(
-        ("/c/kakobuy-xl", "/h/Library", "\\"))
+    env = {"HOME": "/h", "XDG_CACHE_HOME": "/c", "LOCALAPPDATA": "/l"}
+    expected = {"nt": Path("/l/kakobuy-xl/Cache"), "darwin": Path("/h/Library/Caches/kakobuy-xl")}
+    key = "nt" if os.name == "nt" else sys.platform
+    assert api.cache_folder(env) == expected.get(key, Path("/c/kakobuy-xl"))
+    # Without XDG_CACHE_HOME, the usual ~/.cache on Linux.
+    if key not in expected:
+        assert api.cache_folder({"HOME": "/h"}) == Path("/h/.cache/kakobuy-xl")

@@ -88,6 +88,10 @@ class WorkbookIO(Protocol):
         """Whether anything is staged."""
         ...
 
+    def close(self) -> None:
+        """Done with the workbook: release what was kept for it (e.g. hand tables to a cache)."""
+        ...
+
 
 #: Excel's limit on the rows of a sheet.
 MAX_ROWS = 1_048_576

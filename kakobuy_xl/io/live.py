@@ -176,6 +176,9 @@ class LiveWorkbook:
     def has_changes(self) -> bool:
         return any(self._writes.values()) or any(self._appends.values())
 
+    def close(self) -> None:
+        """Nothing to release: the Book stays open in Excel."""
+
     def save(self, progress: Progress = no_progress) -> None:
         """Apply the staged changes to the open workbook (the user saves it in Excel)."""
         if not self.has_changes:

@@ -72,6 +72,9 @@ class MemoryWorkbook:
     def has_changes(self) -> bool:
         return bool(self._staged)
 
+    def close(self) -> None:
+        """Nothing to release."""
+
     def save(self, progress: Progress = no_progress) -> None:
         for i, (op, sheet, payload) in enumerate(self._staged, 1):
             frame = self._frame(sheet)

@@ -20,7 +20,11 @@ class ResultCache(Protocol):
         ...
 
     def put_many(self, items: Mapping[str, Any]) -> None:
-        """Store results (written out when the face flushes the cache)."""
+        """Store results (kept when the face flushes the cache)."""
+        ...
+
+    def flush(self) -> None:
+        """Keep what was stored (a persistent cache writes it out)."""
         ...
 
 
@@ -36,6 +40,9 @@ class MemoryResultCache:
 
     def put_many(self, items: Mapping[str, Any]) -> None:
         self.data.update(items)
+
+    def flush(self) -> None:
+        """Nothing to write: the results live as long as the object."""
 
 
 def text_digests(texts: pd.Series) -> pd.Series:
