@@ -50,13 +50,13 @@ class Context:
 
 @dataclass(frozen=True)
 class Step:
-    """One computation: reads ``needs`` (and ``uses`` when present), fills ``sheet``."""
+    """One computation: needs the ``needs`` sheets (other sheets are used when there)
+    and fills owned columns of ``sheet``."""
 
     name: str
     sheet: str
     needs: tuple[str, ...]
     run: Callable[[Context], pd.DataFrame]
-    uses: tuple[str, ...] = ()
 
 
 def _message_analysis(c: Context) -> pd.DataFrame:
@@ -93,20 +93,17 @@ def _dispute_types(c: Context) -> pd.DataFrame:
 
 
 STEPS: tuple[Step, ...] = (
-    Step("message analysis", "Interactions", ("Interactions",), _message_analysis,
-         uses=("Customers",)),
-    Step("dispute types", "Disputes", ("Disputes",), _dispute_types, uses=("Interactions",)),
+    Step("message analysis", "Interactions", ("Interactions",), _message_analysis),
+    Step("dispute types", "Disputes", ("Disputes",), _dispute_types),
     Step("order tracking", "Orders", ("Orders",),
          lambda c: orders.order_tracking(c.frame("Orders"), c.frame("Disputes"), c.now,
-                                         c.settings.delay_grace_days),
-         uses=("Disputes",)),
+                                         c.settings.delay_grace_days)),
     Step("response times", "Interactions", ("Interactions",),
          lambda c: pd.DataFrame({"response_minutes": interactions.response_minutes(
              c.frame("Interactions"))})),
     Step("customer activity", "Customers", ("Customers",),
          lambda c: customers.customer_activity(c.frame("Customers"), c.frame("Interactions"),
-                                               c.frame("Disputes")),
-         uses=("Interactions", "Disputes")),
+                                               c.frame("Disputes"))),
 )
 
 

@@ -39,6 +39,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from kakobuy_xl.schema import SENTIMENT_LABELS
+
 DATA_DIR = Path(__file__).resolve().parents[1] / "data" / "sentiment"
 MODEL_PATH = DATA_DIR / "model.npz"
 LEXICON_PATH = DATA_DIR / "lexicon.json"
@@ -48,7 +50,7 @@ LEXICON_PATH = DATA_DIR / "lexicon.json"
 THRESHOLDS = {"very negative": -0.6, "negative": -0.15, "positive": 0.15, "very positive": 0.6}
 assert -THRESHOLDS["negative"] == THRESHOLDS["positive"]
 
-LABELS = ("very negative", "negative", "neutral", "positive", "very positive")
+LABELS = SENTIMENT_LABELS  # the contract's five labels, in order
 
 #: Factor applied to the score of messages without any lexicon word (tuned on UMSAB val with
 #: a train-only fit, see docs/sentiment.md).
