@@ -241,6 +241,8 @@ DISPUTES = Sheet(
         _c("Order ID", width=14),
         _c("Platform", "choice", choices=PLATFORMS, width=12),
         _c("Platform Case ID", width=16),
+        _c("Case Due", "datetime", width=17,
+           help="deadline the platform shows for the case (e.g. Shopify chargeback evidence due)"),
         _c("Description", width=44),
         _c("Type", "choice", choices=DISPUTE_TYPES, width=16,
            help="leave empty to use Type (auto)"),
@@ -414,9 +416,16 @@ SETTINGS = Sheet(
          "Description": "how sentiment is scored (default: offline, built in)"},
         {"Setting": "intent_backend", "Value": "default",
          "Description": "how intents and dispute types are recognised (default: offline)"},
+        {"Setting": "deadline_buffer_hours", "Value": "12",
+         "Description": "answer this many hours before a platform deadline"},
+        {"Setting": "evidence_folder", "Value": "",
+         "Description": "folder of evidence files (empty: the workbook's folder)"},
         {"Setting": "translation_provider", "Value": "off",
          "Description": "off (default, nothing leaves this computer), google, deepl, "
                         "microsoft, mymemory or libretranslate"},
+        {"Setting": "translation_url", "Value": "",
+         "Description": "address of your LibreTranslate server (libretranslate only); "
+                        "API keys go in the environment or the OS keyring, never here"},
     ),
 )
 

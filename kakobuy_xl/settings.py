@@ -24,6 +24,7 @@ DEFAULT_CURRENCY = "USD"
 DEFAULT_LANGUAGE = "en"
 DEFAULT_DATE_ORDER = "DMY"
 DEFAULT_DELAY_GRACE_DAYS = 2
+DEFAULT_DEADLINE_BUFFER_HOURS = 12
 PROVIDERS = ("off", "google", "deepl", "microsoft", "mymemory", "libretranslate")
 
 
@@ -40,7 +41,10 @@ class Settings:
     seller_language: str = DEFAULT_LANGUAGE
     date_order: str = DEFAULT_DATE_ORDER
     delay_grace_days: int = DEFAULT_DELAY_GRACE_DAYS
+    deadline_buffer_hours: int = DEFAULT_DEADLINE_BUFFER_HOURS
+    evidence_folder: str = ""
     translation_provider: str = "off"
+    translation_url: str = ""
     language_backend: str = "default"
     sentiment_backend: str = "default"
     intent_backend: str = "default"
