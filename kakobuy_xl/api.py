@@ -66,6 +66,12 @@ def result_cache(env: Mapping[str, str] | None = None) -> ResultCache:
     return FileResultCache(folder / "analysis") if folder is not None else MemoryResultCache()
 
 
+def _workbook_folder(wb: WorkbookIO) -> Path | None:
+    """The folder a file workbook lives in (evidence paths are relative to it)."""
+    path = getattr(wb, "path", None)
+    return Path(path).resolve().parent if path is not None else None
+
+
 def _workbook(target: str | os.PathLike[str] | WorkbookIO,
               env: Mapping[str, str] | None = None) -> WorkbookIO:
     return target if isinstance(target, WorkbookIO) else open_workbook(target, env)
@@ -102,7 +108,9 @@ def init(path: str | os.PathLike[str], *, force: bool = False) -> Path:
     if not target.parent.exists():
         raise WorkbookError(f"The folder '{target.parent}' does not exist.")
     try:
-        create_workbook(target)
+        from .templates import sheet_rows
+
+        create_workbook(target, templates=sheet_rows())
     except OSError as exc:
         raise WorkbookError(f"'{target}' could not be written ({exc.strerror}).") from exc
     return target
@@ -131,7 +139,8 @@ def refresh(target: str | os.PathLike[str] | WorkbookIO, *, dry_run: bool = Fals
     try:
         resolved = _refresh.read_settings(wb, env, settings)
         return _refresh.refresh(wb, resolved, now or _now_in(resolved), dry_run=dry_run,
-                                progress=progress, cache=results, steps=steps)
+                                progress=progress, cache=results, steps=steps,
+                                folder=_workbook_folder(wb))
     finally:
         wb.close()
         results.flush()

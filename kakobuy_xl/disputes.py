@@ -33,9 +33,9 @@ import numpy as np
 import pandas as pd
 
 from .keys import id_key, lookup
-from .schema import CLOSED_DISPUTE_STATUSES, DISPUTE_TYPES
+from .schema import CLOSED_DISPUTE_STATUSES, DISPUTE_TYPES, WORKFLOW_CONDITIONS
 
-CONDITIONS = ("responded", "tracking", "evidence", "offer", "agreed", "followed_up", "rated")
+CONDITIONS = WORKFLOW_CONDITIONS
 #: Intents of the customer's messages that amount to a refund or replacement demand.
 DEMAND_INTENTS = frozenset({"refund_request", "return_request"})
 #: Dispute types that are demands by nature.
@@ -86,19 +86,19 @@ def grade_disputes(disputes: pd.DataFrame, texts: pd.Series, *,
     or in another currency). Returns columns ``grade_auto`` and ``grade_reason``.
     """
     found = [signals(t) for t in texts.reindex(disputes.index).tolist()]
-    public = np.array(["public" in f for f in found])
-    escalation_words = np.array(["escalation" in f for f in found])
-    case = _filled(disputes["platform_case_id"]).to_numpy()
+    public = np.array(["public" in f for f in found], dtype=bool)
+    escalation_words = np.array(["escalation" in f for f in found], dtype=bool)
+    case = _filled(disputes["platform_case_id"]).to_numpy(bool)
     escalated = (disputes["status"] == "escalated").fillna(False).to_numpy(bool)
     dtype = disputes["type"].where(_filled(disputes["type"]), disputes.get("type_auto"))
-    demand_type = dtype.isin(DEMAND_TYPES).to_numpy()
+    demand_type = dtype.isin(DEMAND_TYPES).to_numpy(bool)
     intents = (message_intents.reindex(disputes.index) if message_intents is not None
                else pd.Series([None] * len(disputes), index=disputes.index))
     demand_msg = np.array([bool(s) and bool(DEMAND_INTENTS & s) if isinstance(s, (set, frozenset))
-                           else False for s in intents.tolist()])
+                           else False for s in intents.tolist()], dtype=bool)
     resolution = disputes["resolution"].astype(object)
     demand_res = resolution.isin(["full_refund", "refund_on_return", "replacement", "reship"]) \
-        .to_numpy()
+        .to_numpy(bool)
     values = (order_values.reindex(disputes.index) if order_values is not None
               else pd.Series(np.nan, index=disputes.index)).astype(float).to_numpy()
     high = np.nan_to_num(values, nan=0.0) >= high_value
@@ -240,7 +240,10 @@ def workflow_state(disputes: pd.DataFrame, conds: pd.DataFrame,
         steps = table.get(dtype) if isinstance(dtype, str) else None
         steps = steps or fallback
         c = cond_rows[i]
-        current = next((s for s in steps if not c.get(s.done_when, False)), None)
+        # A closed case is finished whatever steps were skipped; resolved ones still
+        # get their follow-up and survey.
+        current = None if status == "closed" else next(
+            (s for s in steps if not c.get(s.done_when, False)), None)
         if current is None:
             steps_out.append("done")
             actions.append("Nothing left to do.")

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Callable, Mapping
 
 import numpy as np
 import pandas as pd
 
-from . import customers, interactions, orders
+from . import customers, disputes as disputes_mod, interactions, orders, replies
+from . import templates as templates_mod
 from .errors import BackendError, SheetNotFound, WorkbookError
 from .nlp.analysis import Backends, analyse_messages, classify_disputes
 from .nlp.cache import MemoryResultCache, ResultCache
@@ -36,6 +38,10 @@ class Context:
     settings: Settings
     now: dt.datetime
     cache: ResultCache = field(default_factory=MemoryResultCache)
+    # Where the workbook lives (evidence paths are relative to it); None in memory.
+    folder: Path | None = None
+    # Problems found while computing, reported with the validation problems.
+    problems: Problems = field(default_factory=Problems)
 
     @property
     def backends(self) -> Backends:
@@ -72,13 +78,13 @@ def _message_analysis(c: Context) -> pd.DataFrame:
     return analyse_messages(inter["message"], priors, inbound, c.backends, c.cache)
 
 
-def _dispute_types(c: Context) -> pd.DataFrame:
+def _dispute_texts(c: Context) -> pd.Series:
+    """Each dispute's description joined with the customer's own messages about it."""
     disputes = c.frame("Disputes")
     assert disputes is not None
     text = disputes["description"].astype(object)
     inter = c.frame("Interactions")
     if inter is not None and len(inter):
-        # The customer's own messages about the dispute add to its description.
         own = inter[(inter["direction"] != "out") & inter["dispute_id"].notna() &
                     inter["message"].notna()]
         joined = own.groupby(id_key(own["dispute_id"]))["message"] \
@@ -87,9 +93,114 @@ def _dispute_types(c: Context) -> pd.DataFrame:
         text = pd.Series([("\n".join(p for p in (a, b) if isinstance(p, str)) or None)
                           for a, b in zip(text.tolist(), extra.tolist())],
                          index=disputes.index, dtype=object)
-    result = classify_disputes(text, None, c.backends, c.cache)
+    return text
+
+
+def _effective(frame: pd.DataFrame, user: str, auto: str) -> pd.Series:
+    """The user's value where typed, else the computed one."""
+    typed = frame[user].notna() & (frame[user].astype(str).str.strip() != "")
+    return frame[user].where(typed, frame[auto] if auto in frame else None)
+
+
+def _dispute_types(c: Context) -> pd.DataFrame:
+    result = classify_disputes(_dispute_texts(c), None, c.backends, c.cache)
     return result.rename(columns={"dispute_type": "type_auto",
                                   "dispute_type_confidence": "type_confidence"})
+
+
+def _effective_disputes(c: Context) -> pd.DataFrame:
+    disputes = c.frame("Disputes")
+    assert disputes is not None
+    return disputes.assign(type=_effective(disputes, "type", "type_auto"),
+                           grade=_effective(disputes, "grade", "grade_auto"))
+
+
+def _dispute_grades(c: Context) -> pd.DataFrame:
+    disputes = c.frame("Disputes")
+    assert disputes is not None
+    keys = id_key(disputes["dispute_id"])
+    intents = None
+    inter = c.frame("Interactions")
+    if inter is not None and len(inter) and "intent" in inter:
+        own = inter[(inter["direction"] != "out") & inter["dispute_id"].notna()]
+        sets = own.groupby(id_key(own["dispute_id"]))["intent"].agg(
+            lambda s: frozenset(x for x in s if isinstance(x, str)))
+        intents = pd.Series(lookup(keys, sets).tolist(), index=disputes.index)
+    values = None
+    orders_frame = c.frame("Orders")
+    if orders_frame is not None and len(orders_frame):
+        cur = orders_frame["currency"].astype(object)
+        home = c.settings.home_currency.upper()
+        # Only values known to be in the home currency count: no exchange rates offline.
+        same = cur.isna() | (cur.astype(str).str.strip().str.upper().isin(["", home]))
+        v = pd.Series(orders_frame["order_value"].where(same).tolist(),
+                      index=id_key(orders_frame["order_id"]))
+        values = pd.Series(lookup(id_key(disputes["order_id"]),
+                                  v[v.index.notna() & ~v.index.duplicated()]).tolist(),
+                           index=disputes.index, dtype=float)
+    graded = disputes_mod.grade_disputes(
+        disputes.assign(type=_effective(disputes, "type", "type_auto")), _dispute_texts(c),
+        message_intents=intents, order_values=values)
+    return graded[["grade_auto"]]
+
+
+def _templates_frame(c: Context) -> pd.DataFrame:
+    """The workbook's templates; the shipped library when the sheet has none."""
+    t = c.frame("Templates")
+    if t is not None and (t["body"].notna() & t["scenario"].notna()).any():
+        return t
+    return templates_mod.shipped_library()
+
+
+def _dispute_workflow(c: Context) -> pd.DataFrame:
+    eff = _effective_disputes(c)
+    inter, evidence = c.frame("Interactions"), c.frame("Evidence")
+    orders_frame, customers_frame = c.frame("Orders"), c.frame("Customers")
+    conds = disputes_mod.conditions(eff, inter, evidence, orders_frame)
+    table = disputes_mod.workflow_table(c.frame("Workflows"))
+    state = disputes_mod.workflow_state(eff, conds, table)
+    s = c.settings
+    made = replies.dispute_replies(eff, state["step_scenario"], _templates_frame(c),
+                                   customers_frame, orders_frame, inter,
+                                   seller_name=s.seller_name, seller_language=s.seller_language,
+                                   home_currency=s.home_currency)
+    for row, reply in zip(eff.index, made):
+        if reply.missing:
+            c.problems.add("Disputes", f"The suggested reply ({reply.template_id}) has no value "
+                           f"for {', '.join('{' + m + '}' for m in reply.missing)}.",
+                           "Fill the order or customer columns it comes from, or give the "
+                           "placeholder a fallback on the Templates sheet.", row=row,
+                           column="Suggested Reply", severity="warning")
+    return pd.DataFrame({"workflow_step": state["workflow_step"],
+                         "next_action": state["next_action"],
+                         "suggested_reply": [r.text for r in made]}, index=eff.index)
+
+
+def _suggested_templates(c: Context) -> pd.DataFrame:
+    inter = c.frame("Interactions")
+    assert inter is not None
+    result = replies.message_suggestions(inter, _templates_frame(c), c.frame("Customers"),
+                                         c.frame("Orders"), c.settings.seller_language)
+    return pd.DataFrame({"suggested_template": result["template_id"]}, index=inter.index)
+
+
+def _template_checks(c: Context) -> pd.DataFrame:
+    t = c.frame("Templates")
+    assert t is not None
+    problems = [templates_mod.body_problems(b, sc) for b, sc in zip(t["body"], t["scenario"])]
+    checked = templates_mod.check_library(t)
+    dups = set(checked.loc[checked["problem"] == "the Template ID is used twice", "template_id"])
+    keys = id_key(t["template_id"])
+    for i, k in enumerate(keys.tolist()):
+        if k in dups:
+            problems[i].append("the Template ID is used twice")
+    uses = pd.Series(0, index=t.index, dtype=float)
+    inter = c.frame("Interactions")
+    if inter is not None and "suggested_template" in inter:
+        counts = id_key(inter["suggested_template"].dropna()).value_counts()
+        uses = lookup(keys, counts).fillna(0).astype(float)
+    return pd.DataFrame({"uses": uses.to_numpy(),
+                         "problems": ["; ".join(p) or None for p in problems]}, index=t.index)
 
 
 STEPS: tuple[Step, ...] = (
@@ -98,9 +209,13 @@ STEPS: tuple[Step, ...] = (
     Step("order tracking", "Orders", ("Orders",),
          lambda c: orders.order_tracking(c.frame("Orders"), c.frame("Disputes"), c.now,
                                          c.settings.delay_grace_days)),
+    Step("dispute grades", "Disputes", ("Disputes",), _dispute_grades),
+    Step("dispute workflow", "Disputes", ("Disputes",), _dispute_workflow),
     Step("response times", "Interactions", ("Interactions",),
          lambda c: pd.DataFrame({"response_minutes": interactions.response_minutes(
              c.frame("Interactions"))})),
+    Step("suggested templates", "Interactions", ("Interactions",), _suggested_templates),
+    Step("template checks", "Templates", ("Templates",), _template_checks),
     Step("customer activity", "Customers", ("Customers",),
          lambda c: customers.customer_activity(c.frame("Customers"), c.frame("Interactions"),
                                                c.frame("Disputes"))),
@@ -170,6 +285,8 @@ def load_tables(wb: WorkbookIO, settings: Settings, sheets: tuple[Sheet, ...] = 
         try:
             data = wb.read_table(sheet.name)
         except SheetNotFound as exc:
+            if sheet.optional:
+                continue
             problems.add(sheet.name, str(exc), f"Add a sheet named '{sheet.name}' with its "
                          "table (a new workbook from `kakobuy init` has them all).")
             continue
@@ -248,14 +365,15 @@ def stage_changes(wb: WorkbookIO, typed: TypedTable, computed: pd.DataFrame) -> 
 
 def refresh(wb: WorkbookIO, settings: Settings, now: dt.datetime, *, dry_run: bool = False,
             progress: Progress = no_progress, cache: ResultCache | None = None,
-            steps: tuple[str, ...] | None = None) -> RefreshResult:
+            steps: tuple[str, ...] | None = None, folder: Path | None = None) -> RefreshResult:
     """Validate, compute every owned column kakobuy can compute, and save the changes.
 
     ``now`` is the shop-local time used for clocks (passed in, so results are
     reproducible). With ``dry_run`` nothing is written.
     """
     tables, problems = load_tables(wb, settings, progress=progress)
-    ctx = Context(tables, settings, now, cache if cache is not None else MemoryResultCache())
+    ctx = Context(tables, settings, now, cache if cache is not None else MemoryResultCache(),
+                  folder=folder, problems=problems)
     changes: list[dict[str, object]] = []
     skipped: list[str] = []
     chosen = [s for s in STEPS if steps is None or s.name in steps]

@@ -95,6 +95,8 @@ class Sheet:
     description: str = ""
     # Rows shipped in a new workbook (header text -> value), e.g. default SLA targets.
     defaults: tuple[dict[str, object], ...] = field(default=())
+    # An optional sheet overrides shipped data; a workbook without it is complete.
+    optional: bool = False
 
     @property
     def table(self) -> str:
@@ -429,12 +431,43 @@ SETTINGS = Sheet(
     ),
 )
 
+def _shipped_workflows() -> tuple[dict[str, object], ...]:
+    import csv
+    from importlib import resources
+
+    text = resources.files("kakobuy_xl").joinpath("data/disputes/workflows.csv") \
+        .read_text(encoding="utf-8")
+    return tuple({"Dispute Type": r["dispute_type"], "Step": int(r["step"]), "Name": r["name"],
+                  "Done When": r["done_when"], "Next Action": r["next_action"],
+                  "Scenario": r["scenario"]} for r in csv.DictReader(text.splitlines()))
+
+
+WORKFLOW_CONDITIONS = ("responded", "tracking", "evidence", "offer", "agreed", "followed_up",
+                       "rated")
+
+WORKFLOWS = Sheet(
+    "Workflows", None,
+    (
+        _c("Dispute Type", "choice", choices=DISPUTE_TYPES, required=True, width=18),
+        _c("Step", "int", required=True, width=6),
+        _c("Name", width=22),
+        _c("Done When", "choice", choices=WORKFLOW_CONDITIONS, required=True, width=12,
+           help="the step is done when this holds; see the README for each condition"),
+        _c("Next Action", width=60),
+        _c("Scenario", width=24, help="template scenario offered at this step"),
+    ),
+    "How each type of dispute is handled, step by step. Rows for a type replace the "
+    "shipped steps of that type.",
+    defaults=_shipped_workflows(),
+    optional=True,
+)
+
 PROBLEMS_SHEET = "Problems"
 REPORT_SHEETS = ("Dispute Report", "Service Report", "Monthly Report", PROBLEMS_SHEET)
 
 TABLE_SHEETS: tuple[Sheet, ...] = (
     CUSTOMERS, ORDERS, INTERACTIONS, DISPUTES, TEMPLATES, EVIDENCE, SLA, PLATFORM_RULES,
-    SETTINGS,
+    WORKFLOWS, SETTINGS,
 )
 SHEETS: dict[str, Sheet] = {s.name: s for s in TABLE_SHEETS}
 

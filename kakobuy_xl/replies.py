@@ -1,0 +1,187 @@
+"""Replies: which template answers each message and dispute, filled in for the customer.
+
+Joins the workbook's tables (customers, orders) to the template engine in
+:mod:`kakobuy_xl.templates`: the customer's language and name, the order's tracking,
+amount and dates, the seller's signature.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from .keys import id_key, lookup
+from .templates import (TemplateIndex, choose_language, render, reply_values, scenario_for_intent,
+                        shipped_library, suggest_one, suggest_templates)
+
+
+def _records(frame: pd.DataFrame | None, key: str) -> dict[Any, dict[str, Any]]:
+    """Rows of ``frame`` by normalised key (first row wins)."""
+    if frame is None or not len(frame):
+        return {}
+    keys = id_key(frame[key]).tolist()
+    rows = frame.to_dict("records")
+    out: dict[Any, dict[str, Any]] = {}
+    for k, r in zip(keys, rows):
+        if k is not None and k not in out:
+            out[k] = r
+    return out
+
+
+def _text(v: Any) -> str | None:
+    if isinstance(v, str) and v.strip():
+        return v.strip()
+    return None
+
+
+def customer_languages(customers: pd.DataFrame | None) -> pd.Series:
+    """Preferred Language, else Language (auto), by normalised Customer ID."""
+    if customers is None or not len(customers):
+        return pd.Series(dtype=object)
+    pref = customers["preferred_language"].astype(object)
+    auto = customers.get("language_auto", pd.Series(None, index=customers.index)).astype(object)
+    lang = pref.where(pref.map(lambda v: _text(v) is not None), auto)
+    s = pd.Series(lang.tolist(), index=id_key(customers["customer_id"]))
+    return s[s.index.notna() & ~s.index.duplicated()]
+
+
+def message_suggestions(interactions: pd.DataFrame, templates: pd.DataFrame,
+                        customers: pd.DataFrame | None, orders: pd.DataFrame | None,
+                        seller_language: str) -> pd.DataFrame:
+    """The suggested template of every inbound message (outbound rows: empty).
+
+    Needs the message-analysis columns (language, intent, intent_confidence,
+    needs_clarification) already on ``interactions``.
+    """
+    inbound = (interactions["direction"] != "out") & interactions["message"].notna()
+    inter = interactions[inbound]
+    preferred = None
+    if customers is not None and len(customers):
+        pref = pd.Series(customers["preferred_language"].tolist(),
+                         index=id_key(customers["customer_id"]))
+        preferred = lookup(id_key(inter["customer_id"]), pref[pref.index.notna() &
+                                                              ~pref.index.duplicated()])
+    delayed = None
+    if orders is not None and len(orders) and "delay_flag" in orders:
+        flags = pd.Series(orders["delay_flag"].tolist(), index=id_key(orders["order_id"]))
+        delayed = lookup(id_key(inter["order_id"]), flags[flags.index.notna() &
+                                                         ~flags.index.duplicated()])
+    result = suggest_templates(
+        templates, inter["message"], inter["intent"], inter["intent_confidence"],
+        inter["needs_clarification"], detected=inter["language"], preferred=preferred,
+        delayed=delayed, seller_language=seller_language)
+    return result.reindex(interactions.index)
+
+
+@dataclass
+class Reply:
+    """A rendered reply for one dispute or message."""
+
+    template_id: str | None
+    language: str | None
+    text: str | None
+    missing: list[str]
+    reason: str
+
+
+def dispute_replies(disputes: pd.DataFrame, scenarios: pd.Series, templates: pd.DataFrame,
+                    customers: pd.DataFrame | None, orders: pd.DataFrame | None,
+                    interactions: pd.DataFrame | None, *, seller_name: str = "",
+                    seller_language: str = "en", home_currency: str = "USD") -> list[Reply]:
+    """The reply for each dispute's current workflow step (``scenarios``, per dispute),
+    in the customer's language, filled in from the order and the customer."""
+    index = TemplateIndex(templates)
+    cust = _records(customers, "customer_id")
+    ords = _records(orders, "order_id")
+    langs = customer_languages(customers)
+    # The language the customer last wrote in about this dispute.
+    written: dict[Any, Any] = {}
+    if interactions is not None and len(interactions) and "language" in interactions:
+        inb = interactions[(interactions["direction"] != "out") &
+                           interactions["dispute_id"].notna()].sort_values("timestamp")
+        for k, lang in zip(id_key(inb["dispute_id"]).tolist(), inb["language"].tolist()):
+            if _text(lang) and lang != "und":
+                written[k] = lang
+    out: list[Reply] = []
+    for d_key, c_key, o_key, scenario, amount in zip(
+            id_key(disputes["dispute_id"]).tolist(), id_key(disputes["customer_id"]).tolist(),
+            id_key(disputes["order_id"]).tolist(), scenarios.reindex(disputes.index).tolist(),
+            disputes["resolution_amount"].tolist()):
+        if not isinstance(scenario, str):
+            out.append(Reply(None, None, None, [], "no reply needed"))
+            continue
+        customer = cust.get(c_key)
+        language, why = choose_language(index.languages(scenario),
+                                        langs.get(c_key) if c_key is not None else None,
+                                        written.get(d_key), seller_language)
+        if language is None:
+            out.append(Reply(None, None, None, [], f"no template for {scenario}"))
+            continue
+        picked = index.pick(scenario, language)
+        assert picked is not None
+        row = index.row(picked[0])
+        extra = {}
+        if isinstance(amount, (int, float)) and not math.isnan(amount):
+            extra["amount"] = amount
+        values, currency = reply_values(ords.get(o_key), customer, seller_name=seller_name,
+                                        home_currency=home_currency, extra=extra)
+        country = customer.get("country") if customer else None
+        rendered = render(row["body"], values, language, country=country, currency=currency)
+        out.append(Reply(str(row["template_id"]), language, rendered.text, rendered.missing,
+                         f"scenario {scenario}; {language}: {why}"))
+    return out
+
+
+@dataclass
+class SuggestResult:
+    """What ``kakobuy suggest`` prints."""
+
+    template_id: str | None
+    language: str | None
+    score: float
+    reason: str
+    reply: str | None
+    intent: str | None
+    detected_language: str | None
+    missing: list[str]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"template_id": self.template_id, "language": self.language,
+                "score": self.score, "reason": self.reason, "reply": self.reply}
+
+
+def suggest_reply(message: str, analysis: dict[str, Any], *,
+                  templates: pd.DataFrame | None = None,
+                  customer: dict[str, Any] | None = None, order: dict[str, Any] | None = None,
+                  seller_name: str = "", seller_language: str = "en",
+                  home_currency: str = "USD") -> SuggestResult:
+    """One message in, the best template and the rendered reply out.
+
+    ``analysis`` holds the message's ``language``, ``intent``, ``intent_confidence`` and
+    ``needs_clarification`` (from :func:`kakobuy_xl.nlp.analysis.analyse_messages`).
+    """
+    templates = shipped_library() if templates is None else templates
+    index = TemplateIndex(templates)
+    delayed = bool(order) and order.get("delay_flag") == "yes"
+    s = suggest_one(index, message, analysis.get("intent"), analysis.get("intent_confidence"),
+                    analysis.get("needs_clarification") == "yes",
+                    detected=analysis.get("language"),
+                    preferred=(customer or {}).get("preferred_language"),
+                    seller_language=seller_language, delayed=delayed)
+    reply, missing = None, []
+    if s.template_id is not None:
+        row = templates[templates["template_id"] == s.template_id].iloc[0].to_dict()
+        values, currency = reply_values(order, customer, seller_name=seller_name,
+                                        home_currency=home_currency)
+        r = render(row["body"], values, s.language,
+                   country=(customer or {}).get("country"), currency=currency)
+        reply, missing = r.text, r.missing
+    return SuggestResult(s.template_id, s.language, s.score, s.reason, reply,
+                         analysis.get("intent"), analysis.get("language"), missing)
+
+
+__all__ = ["Reply", "SuggestResult", "customer_languages", "dispute_replies",
+           "message_suggestions", "scenario_for_intent", "suggest_reply"]
