@@ -5,10 +5,11 @@ G3 escalation (platform case, claim, chargeback), G4 public risk (negative revie
 social post threatened). The user's Grade and Type always win over the computed ones.
 
 Workflows are data (``data/disputes/workflows.csv``, overridable by a ``Workflows``
-sheet): per dispute type, ordered steps, each done when a condition holds. The current
-step is the first one not done; it names the next action and the reply scenario.
+sheet): per dispute type, ordered steps, each done when a condition holds; the current step names the next
+action and the reply scenario.
 
-Conditions (what each one checks):
+The current step is the first one not done after the last one done (a dispute
+resolved without evidence does not go back to collecting it). Conditions:
 
 - ``responded``: First Response At is typed, or an outbound message is linked;
 - ``tracking``: the order has a tracking number;
@@ -242,8 +243,12 @@ def workflow_state(disputes: pd.DataFrame, conds: pd.DataFrame,
         c = cond_rows[i]
         # A closed case is finished whatever steps were skipped; resolved ones still
         # get their follow-up and survey.
+        # Facts only move forward: a step done later (an offer, an agreement) means the
+        # earlier ones were passed, so the current step follows the last one done.
+        done = [k for k, s in enumerate(steps) if c.get(s.done_when, False)]
+        start = done[-1] + 1 if done else 0
         current = None if status == "closed" else next(
-            (s for s in steps if not c.get(s.done_when, False)), None)
+            (s for s in steps[start:] if not c.get(s.done_when, False)), None)
         if current is None:
             steps_out.append("done")
             actions.append("Nothing left to do.")
