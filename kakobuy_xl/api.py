@@ -17,6 +17,7 @@ from typing import Mapping
 import pandas as pd
 
 from . import refresh as _refresh
+from . import settings as _settings
 from .errors import ConfigError, WorkbookError, WorkbookLocked
 from .io.base import Progress, WorkbookIO, no_progress
 from .io.create import create_workbook
@@ -26,13 +27,14 @@ from .io.tablecache import TableCache
 from .nlp.cache import MemoryResultCache, ResultCache
 from .io.xlsx import FileWorkbook, backup_path, lock_file
 from .schema import SHEETS
+from .replies import SuggestResult
 from .settings import Settings
 
 DEMO_FILE = "kakobuy-demo.xlsx"
 DEMO_NOW = dt.datetime(2025, 6, 30, 12, 0)
 
 __all__ = ["DemoResult", "analyze", "build_workbook", "cache_folder", "demo", "eval", "init",
-           "open_workbook", "refresh", "result_cache", "validate"]
+           "open_workbook", "refresh", "result_cache", "suggest", "validate"]
 WORKBOOK_FILE = Path("workbook") / "Kakobuy.xlsm"
 
 
@@ -295,3 +297,65 @@ def eval(eval_dir: str | os.PathLike[str] | None = None,  # noqa: A001 - the ver
     if not frames:
         raise ConfigError("No evaluation is installed.")
     return pd.concat(frames, ignore_index=True)
+
+
+def _tables(wb: WorkbookIO, settings: Settings, names: tuple[str, ...]) -> dict[str, pd.DataFrame]:
+    """Typed frames (snake_case columns) of the named sheets present in ``wb``."""
+    from .refresh import load_tables
+
+    tables, _problems = load_tables(wb, settings, tuple(SHEETS[n] for n in names))
+    return {n: t.frame for n, t in tables.items() if t.usable}
+
+
+def suggest(message: str, *, customer: str | None = None,
+            workbook: str | os.PathLike[str] | WorkbookIO | None = None,
+            env: Mapping[str, str] | None = None) -> SuggestResult:
+    """The best reply template for one message, rendered for the customer.
+
+    >>> api.suggest("배송이 너무 늦어요").language                      # doctest: +SKIP
+    'ko'
+    """
+    from .keys import id_key
+    from .nlp.analysis import Backends, analyse_messages
+    from .replies import suggest_reply
+    from .templates import shipped_library
+
+    settings = _settings.resolve(env=env)
+    templates = customer_row = order_row = None
+    if workbook is not None:
+        wb = _workbook(workbook, env)
+        try:
+            settings = _refresh.read_settings(wb, env)
+            frames = _tables(wb, settings, ("Customers", "Orders", "Templates"))
+        finally:
+            wb.close()
+        t = frames.get("Templates")
+        if t is not None and (t["body"].notna() & t["scenario"].notna()).any():
+            templates = t
+        if customer is not None:
+            people = frames.get("Customers")
+            match = people[id_key(people["customer_id"]) == id_key(pd.Series([customer]))[0]] \
+                if people is not None else None
+            if match is None or match.empty:
+                raise WorkbookError(f"Customer '{customer}' is not on the Customers sheet. "
+                                    "Check the Customer ID.")
+            customer_row = match.iloc[0].to_dict()
+            orders = frames.get("Orders")
+            if orders is not None:
+                mine = orders[id_key(orders["customer_id"]) == id_key(pd.Series([customer]))[0]]
+                if len(mine):
+                    order_row = mine.sort_values("order_date", na_position="first") \
+                        .iloc[-1].to_dict()
+    elif customer is not None:
+        raise ConfigError("--customer needs --workbook: the customer is looked up there.")
+    prior = pd.Series([customer_row.get("preferred_language") if customer_row else None])
+    backends = Backends(settings.language_backend, settings.sentiment_backend,
+                        settings.intent_backend, settings.intent_backend)
+    analysis = analyse_messages(pd.Series([message]), prior, None, backends,
+                                result_cache(env)).iloc[0].to_dict()
+    return suggest_reply(message, analysis,
+                         templates=templates if templates is not None else shipped_library(),
+                         customer=customer_row, order=order_row,
+                         seller_name=settings.seller_name,
+                         seller_language=settings.seller_language,
+                         home_currency=settings.home_currency)

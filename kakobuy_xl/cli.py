@@ -229,6 +229,33 @@ def build_workbook(out: str | None, project_dir: str) -> None:
     click.echo(f"Built {written}.")
 
 
+@main.command()
+@click.argument("message")
+@click.option("--customer", default=None, help="Customer ID on the Customers sheet.")
+@click.option("--workbook", type=click.Path(dir_okay=False), default=None,
+              help="The shop workbook: its templates, customers and orders.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@handle_errors
+def suggest(message: str, customer: str | None, workbook: str | None, as_json: bool) -> None:
+    """Suggest the reply template for MESSAGE, in the customer's language, filled in."""
+    import json
+
+    from . import api
+
+    result = api.suggest(message, customer=customer, workbook=workbook, env=os.environ)
+    if as_json:
+        click.echo(json.dumps(result.as_dict(), ensure_ascii=False))
+        return
+    click.echo(f"Template: {result.template_id or '(none)'}")
+    click.echo(f"Language: {result.language or '-'}")
+    click.echo(f"Score:    {result.score:.2f}")
+    click.echo(f"Reason:   {result.reason}")
+    if result.missing:
+        click.echo("Missing:  " + ", ".join("{" + m + "}" for m in result.missing))
+    click.echo("")
+    click.echo(result.reply or "")
+
+
 def render_problems(problems: Any, limit: int = 200) -> str:
     """The problems table, one problem a line, in spreadsheet terms."""
     lines = []

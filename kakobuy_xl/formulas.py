@@ -286,8 +286,9 @@ def evaluate(name: str, columns: Sequence[pd.Series], **options: Any) -> pd.Seri
 def _plug_built_features() -> None:
     """Give the formulas whose feature is built their computation."""
     from .nlp.analysis import FORMULA_COMPUTATIONS
+    from .replies import FORMULA_COMPUTATIONS as REPLY_COMPUTATIONS
 
-    for name, compute in FORMULA_COMPUTATIONS.items():
+    for name, compute in {**FORMULA_COMPUTATIONS, **REPLY_COMPUTATIONS}.items():
         register(name, compute)
 
 

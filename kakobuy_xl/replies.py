@@ -185,3 +185,63 @@ def suggest_reply(message: str, analysis: dict[str, Any], *,
 
 __all__ = ["Reply", "SuggestResult", "customer_languages", "dispute_replies",
            "message_suggestions", "scenario_for_intent", "suggest_reply"]
+
+
+# --- worksheet functions (=KB_TEMPLATE, =KB_REPLY, =KB_GRADE) ---------------------------
+# They see only their arguments, not the workbook: the shipped library is their
+# template source, and the refresh columns are where the workbook's own templates apply.
+
+def _analysed(messages: pd.Series, languages: pd.Series) -> pd.DataFrame:
+    from .nlp.analysis import analyse_messages
+
+    return analyse_messages(messages, languages, None)
+
+
+def _formula_template(message: pd.Series, language: pd.Series) -> pd.Series:
+    a = _analysed(message, language)
+    out = suggest_templates(shipped_library(), message, a["intent"], a["intent_confidence"],
+                            a["needs_clarification"], detected=a["language"],
+                            preferred=language)
+    return out["template_id"]
+
+
+def _formula_reply(message: pd.Series, language: pd.Series, customer_name: pd.Series,
+                   order_id: pd.Series) -> pd.Series:
+    a = _analysed(message, language)
+    library = shipped_library()
+    picked = suggest_templates(library, message, a["intent"], a["intent_confidence"],
+                               a["needs_clarification"], detected=a["language"],
+                               preferred=language)
+    bodies = dict(zip(library["template_id"], library["body"]))
+    out = []
+    for tid, lang, name, order in zip(picked["template_id"], picked["language"],
+                                      customer_name.tolist(), order_id.tolist()):
+        if tid is None:
+            out.append(None)
+            continue
+        out.append(render(bodies[tid], {k: v for k, v in (("customer_name", name),
+                                                          ("order_id", order)) if v},
+                          lang).text)
+    return pd.Series(out, index=message.index, dtype=object)
+
+
+def _formula_grade(description: pd.Series, platform_case_id: pd.Series,
+                   amount: pd.Series) -> pd.Series:
+    from .disputes import grade_disputes
+
+    a = _analysed(description, pd.Series([None] * len(description), index=description.index))
+    frame = pd.DataFrame({"platform_case_id": platform_case_id.tolist(),
+                          "status": [None] * len(description), "type": [None] * len(description),
+                          "resolution": [None] * len(description)}, index=description.index)
+    intents = pd.Series([frozenset([i]) if isinstance(i, str) else frozenset()
+                         for i in a["intent"]], index=description.index)
+    values = pd.to_numeric(amount, errors="coerce").astype(float)
+    return grade_disputes(frame, description, message_intents=intents,
+                          order_values=values)["grade_auto"]
+
+
+FORMULA_COMPUTATIONS = {
+    "KB_TEMPLATE": _formula_template,
+    "KB_REPLY": _formula_reply,
+    "KB_GRADE": _formula_grade,
+}
