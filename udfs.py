@@ -45,6 +45,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import numbers
+import os
 from collections.abc import Callable
 from typing import Any
 
@@ -186,6 +187,26 @@ def _as_column(value: Any) -> tuple[list[Any], bool]:
             return list(rows[0]), True
         return [r[0] if len(r) else None for r in rows], True
     return rows, True
+
+
+def _settings() -> Any:
+    """Settings for formulas that need them: ``KAKOBUY_*`` variables, else the defaults.
+    (A worksheet function reads no sheet, so the Settings sheet is the refresh's.)"""
+    from kakobuy_xl.settings import resolve
+
+    return resolve(env=os.environ)
+
+
+def _translator() -> dict[str, Any]:
+    """The opt-in translation provider and its persistent cache, from the environment."""
+    from kakobuy_xl import api
+    from kakobuy_xl.nlp.credentials import find_api_key
+    from kakobuy_xl.nlp.translate import provider_from_settings
+
+    settings = _settings()
+    provider = provider_from_settings(
+        settings, api_key=find_api_key(settings.translation_provider, os.environ))
+    return {"translator": provider, "cache": api.translation_cache(os.environ)}
 
 
 def _cell(value: Any) -> Any:
@@ -343,8 +364,16 @@ def KB_REPLY(message, language=None, customer_name=None, order_id=None):
 @xw.arg("source_language", doc=_help("KB_TRANSLATE", "source_language"), **_ARG_OPTIONS)
 def KB_TRANSLATE(text, target_language, source_language=None):
     """Text translated into another language (offline unless a provider is set in Settings)"""
-    return _call("KB_TRANSLATE", (text, _text), (target_language, _code),
-                 (source_language, _code))
+    try:
+        options = _translator()
+    except KakobuyError as exc:
+        return f"{ERROR_PREFIX} {exc}"[:MAX_MESSAGE]
+    try:
+        return _call("KB_TRANSLATE", (text, _text), (target_language, _code),
+                     (source_language, _code), **options)
+    finally:
+        if options.get("cache") is not None:
+            options["cache"].flush()
 
 
 @xw.func(category=CATEGORY)
@@ -353,7 +382,8 @@ def KB_TRANSLATE(text, target_language, source_language=None):
 @xw.arg("platform", doc=_help("KB_SLA_DUE", "platform"), **_ARG_OPTIONS)
 def KB_SLA_DUE(opened_at, grade, platform=None):
     """When the first reply to a dispute is due, from its opening time, grade and SLA sheet"""
-    return _call("KB_SLA_DUE", (opened_at, _when), (grade, _code), (platform, _code))
+    return _call("KB_SLA_DUE", (opened_at, _when), (grade, _code), (platform, _code),
+                 settings=_settings())
 
 
 # Volatile: the status changes with the clock, not only with the cells it reads.
@@ -367,7 +397,8 @@ def KB_SLA_STATUS(opened_at, grade, first_response_at=None, resolved_at=None):
     """Service level of a dispute now: on_track, at_risk, overdue, met or breached"""
     # Excel's dates are naive local times (like NOW()), so "now" is too.
     return _call("KB_SLA_STATUS", (opened_at, _when), (grade, _code),
-                 (first_response_at, _when), (resolved_at, _when), now=dt.datetime.now())
+                 (first_response_at, _when), (resolved_at, _when), now=dt.datetime.now(),
+                 settings=_settings())
 
 
 @xw.func(category=CATEGORY)

@@ -34,7 +34,9 @@ DEMO_FILE = "kakobuy-demo.xlsx"
 DEMO_NOW = dt.datetime(2025, 6, 30, 12, 0)
 
 __all__ = ["DemoResult", "analyze", "build_workbook", "cache_folder", "demo", "eval", "init",
-           "open_workbook", "refresh", "result_cache", "suggest", "validate"]
+           "dossier", "evidence_pack", "open_workbook", "refresh", "result_cache", "seller_key",
+           "sla", "suggest", "translate", "translation_cache", "translator", "validate",
+           "verify"]
 WORKBOOK_FILE = Path("workbook") / "Kakobuy.xlsm"
 
 
@@ -66,6 +68,36 @@ def result_cache(env: Mapping[str, str] | None = None) -> ResultCache:
     """Analysis results by content hash: kept across runs in the cache folder."""
     folder = cache_folder(env)
     return FileResultCache(folder / "analysis") if folder is not None else MemoryResultCache()
+
+
+def translation_cache(env: Mapping[str, str] | None = None) -> ResultCache:
+    """Translations by content hash, kept across runs and never evicted: what was sent
+    to a provider once is never sent again."""
+    folder = cache_folder(env)
+    if folder is None:
+        return MemoryResultCache()
+    return FileResultCache(folder / "translations", max_entries=10**9)
+
+
+def translator(settings: Settings, env: Mapping[str, str] | None = None,
+               url: str | None = None, provider: str | None = None):
+    """The translation provider Settings turn on (None when off), its key from the
+    environment or the OS keyring."""
+    from .nlp.credentials import find_api_key
+    from .nlp.translate import provider_from_settings
+
+    env = os.environ if env is None else env
+    overrides = {}
+    if provider:
+        overrides["translation_provider"] = provider
+    if url:
+        overrides["translation_url"] = url
+    if overrides:
+        import dataclasses
+
+        settings = dataclasses.replace(settings, **overrides)  # validates again
+    return provider_from_settings(settings,
+                                  api_key=find_api_key(settings.translation_provider, env))
 
 
 def _workbook_folder(wb: WorkbookIO) -> Path | None:
@@ -138,14 +170,18 @@ def refresh(target: str | os.PathLike[str] | WorkbookIO, *, dry_run: bool = Fals
     if not dry_run and isinstance(wb, FileWorkbook):
         wb.check_writable()  # refuse before the work, not after it
     results = result_cache(env)
+    translations = translation_cache(env)
     try:
         resolved = _refresh.read_settings(wb, env, settings)
+        provider = translator(resolved, env)
         return _refresh.refresh(wb, resolved, now or _now_in(resolved), dry_run=dry_run,
                                 progress=progress, cache=results, steps=steps,
-                                folder=_workbook_folder(wb))
+                                folder=_workbook_folder(wb), seller_key=seller_key(env),
+                                translator=provider, translation_cache=translations)
     finally:
         wb.close()
         results.flush()
+        translations.flush()
 
 
 @dataclass
@@ -359,3 +395,139 @@ def suggest(message: str, *, customer: str | None = None,
                          seller_name=settings.seller_name,
                          seller_language=settings.seller_language,
                          home_currency=settings.home_currency)
+
+
+def _load(target: str | os.PathLike[str] | WorkbookIO, env: Mapping[str, str] | None,
+          names: tuple[str, ...]) -> tuple[dict[str, pd.DataFrame], Settings, Path | None]:
+    """Typed frames of ``names``, the settings and the workbook's folder."""
+    wb = _workbook(target, env)
+    try:
+        settings = _refresh.read_settings(wb, env)
+        return _tables(wb, settings, names), settings, _workbook_folder(wb)
+    finally:
+        wb.close()
+
+
+def evidence_pack(dispute_id: str, workbook: str | os.PathLike[str] | WorkbookIO, *,
+                  out: str | os.PathLike[str] | None = None, as_zip: bool = True,
+                  env: Mapping[str, str] | None = None, now: dt.datetime | None = None):
+    """Write one dispute's evidence pack (zip or folder) within its platform's limits.
+
+    The default name is ``evidence-<DISPUTE_ID>.zip`` next to the workbook.
+    """
+    from .evidence import build_evidence_pack
+
+    frames, settings, folder = _load(workbook, env, ("Disputes", "Evidence", "Orders",
+                                                     "Interactions"))
+    if "Disputes" not in frames:
+        raise WorkbookError("The workbook has no usable Disputes sheet; run `kakobuy validate`.")
+    base = folder or Path.cwd()
+    evidence_folder = base
+    if settings.evidence_folder.strip():
+        chosen = Path(settings.evidence_folder.strip().replace("\\", "/"))
+        evidence_folder = chosen if chosen.is_absolute() else base / chosen
+    safe = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in dispute_id.strip())
+    target = Path(out) if out is not None else base / (
+        f"evidence-{safe}.zip" if as_zip else f"evidence-{safe}")
+    return build_evidence_pack(dispute_id, frames["Disputes"], frames.get("Evidence"),
+                               frames.get("Orders"), frames.get("Interactions"),
+                               evidence_folder, target, as_zip=as_zip,
+                               now=now or _now_in(settings))
+
+
+def seller_key(env: Mapping[str, str] | None = None) -> bytes | None:
+    """The seller's key for record hashes: ``KAKOBUY_SELLER_KEY``, else the OS keyring
+    (service ``kakobuy-xl``, user ``seller_key``); None when neither has one."""
+    env = os.environ if env is None else env
+    value = env.get("KAKOBUY_SELLER_KEY")
+    if value is None and env is os.environ:
+        try:
+            import keyring
+
+            value = keyring.get_password("kakobuy-xl", "seller_key")
+        except Exception:  # noqa: BLE001 - no usable keyring backend: no key
+            value = None
+    return value.encode("utf-8") if value else None
+
+
+def verify(target: str | os.PathLike[str] | WorkbookIO, *,
+           env: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """Records edited, deleted, inserted or reordered since they were sealed (columns
+    sheet, excel_row, record_id, finding, detail); empty when the records are intact."""
+    from .integrity import verify_tables
+
+    frames, _settings_, _folder = _load(target, env, ("Interactions", "Evidence"))
+    return verify_tables(frames, seller_key(env))
+
+
+def dossier(dispute_id: str, workbook: str | os.PathLike[str] | WorkbookIO, *,
+            out: str | os.PathLike[str] | None = None, env: Mapping[str, str] | None = None,
+            now: dt.datetime | None = None) -> Path:
+    """Export everything about one dispute (HTML and JSON) for a platform or a mediator."""
+    from .dossier import build_dossier
+    from .integrity import verify_tables
+
+    frames, settings, folder = _load(workbook, env, ("Disputes", "Interactions", "Evidence",
+                                                     "Orders", "Customers"))
+    findings = verify_tables({k: v for k, v in frames.items()
+                              if k in ("Interactions", "Evidence")}, seller_key(env))
+    target = Path(out) if out is not None else (folder or Path.cwd())
+    return build_dossier(dispute_id, frames, target, findings=findings,
+                         now=now or _now_in(settings))
+
+
+def translate(text: str, to: str, *, source: str = "auto", provider: str | None = None,
+              url: str | None = None, workbook: str | os.PathLike[str] | WorkbookIO | None = None,
+              env: Mapping[str, str] | None = None) -> str:
+    """Translate one text with the provider Settings (or ``provider``) turn on: masked
+    before sending, restored after, cached so it is never sent twice."""
+    from .nlp.translate import translate_column
+
+    env = os.environ if env is None else env
+    if workbook is not None:
+        wb = _workbook(workbook, env)
+        try:
+            settings = _refresh.read_settings(wb, env)
+        finally:
+            wb.close()
+    else:
+        settings = _settings.resolve(env=env)
+    chosen = translator(settings, env, url=url, provider=provider)
+    cache = translation_cache(env)
+    try:
+        out = translate_column(pd.Series([text]), to, source, provider=chosen, cache=cache,
+                               names=[settings.seller_name] if settings.seller_name else None)
+    finally:
+        cache.flush()
+    return out.iloc[0]
+
+
+#: What ``kakobuy sla`` lists, per dispute.
+SLA_COLUMNS = ["excel_row", "dispute_id", "platform", "grade", "status", "sla_status",
+               "response_due", "resolution_due", "platform_deadline", "hours_left"]
+
+
+def sla(target: str | os.PathLike[str] | WorkbookIO, *, now: dt.datetime | None = None,
+        env: Mapping[str, str] | None = None, all_rows: bool = False) -> pd.DataFrame:
+    """Disputes that are overdue or at risk now (every open one with ``all_rows``), most
+    urgent first, computed afresh without writing anything."""
+    result = refresh(target, dry_run=True, now=now, env=env,
+                     steps=("dispute types", "dispute grades", "sla clocks"))
+    typed = result.tables.get("Disputes")
+    if typed is None or not typed.usable:
+        raise WorkbookError("The workbook has no usable Disputes sheet; run `kakobuy validate`.")
+    d = typed.frame
+    grade = d["grade"].where(d["grade"].notna(), d["grade_auto"])
+    out = pd.DataFrame({"excel_row": d.index, "dispute_id": d["dispute_id"],
+                        "platform": d["platform"], "grade": grade, "status": d["status"],
+                        "sla_status": d["sla_status"], "response_due": d["response_due"],
+                        "resolution_due": d["resolution_due"],
+                        "platform_deadline": d["platform_deadline"],
+                        "hours_left": d["hours_left"]}, columns=SLA_COLUMNS)
+    if not all_rows:
+        out = out[out["sla_status"].isin(["overdue", "at_risk"])]
+    else:
+        out = out[out["sla_status"].notna()]
+    order = out["sla_status"].map({"overdue": 0, "at_risk": 1}).fillna(2)
+    return out.assign(_o=order).sort_values(["_o", "hours_left"]).drop(columns="_o") \
+        .reset_index(drop=True)

@@ -256,6 +256,124 @@ def suggest(message: str, customer: str | None, workbook: str | None, as_json: b
     click.echo(result.reply or "")
 
 
+workbook_option = click.option("--workbook", "-w", required=True,
+                               type=click.Path(dir_okay=False), help="The shop workbook.")
+
+
+@main.command("evidence-pack")
+@click.argument("dispute_id")
+@workbook_option
+@click.option("--out", "-o", type=click.Path(), default=None,
+              help="Zip file or new folder to write (default: evidence-ID.zip beside the "
+                   "workbook).")
+@click.option("--folder", "as_folder", is_flag=True, help="Write a folder instead of a zip.")
+@handle_errors
+def evidence_pack(dispute_id: str, workbook: str, out: str | None, as_folder: bool) -> None:
+    """Write DISPUTE_ID's evidence, an index and a PDF summary within the platform's limits."""
+    from . import api
+
+    result = api.evidence_pack(dispute_id, workbook, out=out, as_zip=not as_folder,
+                               env=os.environ)
+    click.echo(f"Wrote {result.path}: {len(result.included)} files, "
+               f"{result.total_bytes / 1e6:.1f} MB, index.csv and summary.pdf.")
+    for name, reason in result.skipped:
+        click.echo(f"  left out {name}: {reason}")
+
+
+@main.command()
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
+              show_default=True)
+@handle_errors
+def verify(path: str, fmt: str) -> None:
+    """Check PATH's sealed records (Record Hash); exit 1 if any was changed."""
+    from . import api
+    from .integrity import summary
+
+    findings = api.verify(path, env=os.environ)
+    if fmt == "csv":
+        click.echo(findings.to_csv(index=False), nl=False)
+    elif fmt == "json":
+        click.echo(findings.to_json(orient="records", force_ascii=False, indent=1))
+    else:
+        for r in findings.itertuples(index=False):
+            click.echo(f"{r.finding.upper():10} {r.sheet} row {r.excel_row}: {r.detail}")
+        click.echo(summary(findings))
+    serious = findings[~findings["finding"].isin(["unsealed"])] if len(findings) else findings
+    if len(serious):
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("dispute_id")
+@workbook_option
+@click.option("--out", "-o", type=click.Path(), default=None,
+              help="Folder (or .html file) to write; default: beside the workbook.")
+@handle_errors
+def dossier(dispute_id: str, workbook: str, out: str | None) -> None:
+    """Export DISPUTE_ID's messages, evidence, resolution and verification (HTML + JSON)."""
+    from . import api
+
+    written = api.dossier(dispute_id, workbook, out=out, env=os.environ)
+    click.echo(f"Wrote {written}.")
+
+
+@main.command()
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--all", "all_rows", is_flag=True, help="List every open dispute's clock.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
+              show_default=True)
+@now_option
+@handle_errors
+def sla(path: str, all_rows: bool, fmt: str, now: str | None) -> None:
+    """List overdue and at-risk disputes in PATH; exit 2 when any is overdue."""
+    from . import api
+
+    rows = api.sla(path, now=parse_now(now), env=os.environ, all_rows=all_rows)
+    if fmt == "csv":
+        click.echo(rows.to_csv(index=False), nl=False)
+    elif fmt == "json":
+        click.echo(rows.to_json(orient="records", force_ascii=False, indent=1,
+                                date_format="iso"))
+    else:
+        def at(t: Any) -> str:
+            return "-" if t is None or t != t else f"{t:%Y-%m-%d %H:%M}"
+
+        for r in rows.itertuples(index=False):
+            left = "" if r.hours_left != r.hours_left else f"; {r.hours_left:+.1f} h left"
+            platform = "" if r.platform_deadline != r.platform_deadline else \
+                f"; platform deadline {at(r.platform_deadline)}"
+            click.echo(f"{r.sla_status.upper():8} Disputes row {r.excel_row}: {r.dispute_id} "
+                       f"({r.grade or '-'}, {r.platform or '-'}, {r.status or '-'}): reply due "
+                       f"{at(r.response_due)}; resolve by {at(r.resolution_due)}{platform}{left}")
+        overdue = int((rows["sla_status"] == "overdue").sum())
+        risk = int((rows["sla_status"] == "at_risk").sum())
+        click.echo(f"{overdue} overdue, {risk} at risk.")
+    if (rows["sla_status"] == "overdue").any():
+        sys.exit(2)
+
+
+@main.command()
+@click.argument("text")
+@click.option("--to", "target", required=True, help="Language code to translate into.")
+@click.option("--from", "source", default="auto", show_default=True,
+              help="Language code of TEXT.")
+@click.option("--provider", default=None,
+              type=click.Choice(["google", "deepl", "microsoft", "mymemory", "libretranslate"]),
+              help="Provider for this call (default: translation_provider in Settings).")
+@click.option("--url", default=None, help="LibreTranslate server address.")
+@click.option("--workbook", "-w", type=click.Path(dir_okay=False), default=None,
+              help="Read the provider from this workbook's Settings sheet.")
+@handle_errors
+def translate(text: str, target: str, source: str, provider: str | None, url: str | None,
+              workbook: str | None) -> None:
+    """Translate TEXT (masked: e-mails, phones, order numbers and names never leave)."""
+    from . import api
+
+    click.echo(api.translate(text, target, source=source, provider=provider, url=url,
+                             workbook=workbook, env=os.environ))
+
+
 def render_problems(problems: Any, limit: int = 200) -> str:
     """The problems table, one problem a line, in spreadsheet terms."""
     lines = []

@@ -287,8 +287,11 @@ def _plug_built_features() -> None:
     """Give the formulas whose feature is built their computation."""
     from .nlp.analysis import FORMULA_COMPUTATIONS
     from .replies import FORMULA_COMPUTATIONS as REPLY_COMPUTATIONS
+    from .sla import FORMULA_COMPUTATIONS as SLA_COMPUTATIONS
+    from .nlp.translate import FORMULA_COMPUTATIONS as TRANSLATE_COMPUTATIONS
 
-    for name, compute in {**FORMULA_COMPUTATIONS, **REPLY_COMPUTATIONS}.items():
+    for name, compute in {**FORMULA_COMPUTATIONS, **REPLY_COMPUTATIONS, **SLA_COMPUTATIONS,
+                          **TRANSLATE_COMPUTATIONS}.items():
         register(name, compute)
 
 

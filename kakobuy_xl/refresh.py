@@ -18,7 +18,7 @@ import pandas as pd
 
 from . import customers, disputes as disputes_mod, interactions, orders, replies
 from . import templates as templates_mod
-from .errors import BackendError, SheetNotFound, WorkbookError
+from .errors import BackendError, ConfigError, SheetNotFound, WorkbookError
 from .nlp.analysis import Backends, analyse_messages, classify_disputes
 from .nlp.cache import MemoryResultCache, ResultCache
 from .io.base import Progress, WorkbookIO, find_header, no_progress
@@ -42,6 +42,13 @@ class Context:
     folder: Path | None = None
     # Problems found while computing, reported with the validation problems.
     problems: Problems = field(default_factory=Problems)
+    # The seller's key for record hashes (HMAC); from the environment or keyring, never
+    # from the workbook.
+    seller_key: bytes | None = None
+    # The opt-in translation provider (None: translation off) and its own cache, kept
+    # apart so a translation is never sent twice.
+    translator: object | None = None
+    translation_cache: ResultCache | None = None
 
     @property
     def backends(self) -> Backends:
@@ -144,6 +151,98 @@ def _dispute_grades(c: Context) -> pd.DataFrame:
     return graded[["grade_auto"]]
 
 
+def _evidence_folder(c: Context) -> Path | None:
+    """Settings' evidence folder (relative to the workbook's), else the workbook's."""
+    chosen = c.settings.evidence_folder.strip()
+    if chosen:
+        path = Path(chosen.replace("\\", "/"))
+        return path if path.is_absolute() or c.folder is None else c.folder / path
+    return c.folder
+
+
+def _evidence_files(c: Context) -> pd.DataFrame:
+    from . import evidence as evidence_mod
+
+    ev = c.frame("Evidence")
+    assert ev is not None
+    folder = _evidence_folder(c)
+    if folder is None:  # a workbook in memory: nothing to resolve paths against
+        return pd.DataFrame(index=ev.index)
+    status, found = evidence_mod.file_status(ev, folder, c.cache)
+    for p in found:
+        c.problems.add("Evidence", p["problem"], p.get("fix", ""), row=p.get("excel_row"),
+                       column=p.get("column", ""), value=p.get("value"), severity="warning")
+    return status[["sha_256", "size", "exists", "verified"]]
+
+
+def _evidence_missing(c: Context) -> pd.DataFrame:
+    from . import evidence as evidence_mod
+
+    eff = _effective_disputes(c)
+    missing = evidence_mod.evidence_missing(eff, c.frame("Evidence"), c.frame("Orders"))
+    return pd.DataFrame({"evidence_missing": missing.where(missing != "", None)},
+                        index=eff.index)
+
+
+def _record_hashes(sheet: str) -> Callable[[Context], pd.DataFrame]:
+    def run(c: Context) -> pd.DataFrame:
+        from . import integrity
+
+        frame = c.frame(sheet)
+        assert frame is not None
+        try:
+            hashes = integrity.seal(frame, sheet, c.seller_key)
+        except ConfigError as exc:
+            # A keyed chain without its key: leave the hashes, say why.
+            c.problems.add(sheet, f"New rows were not sealed: {exc}",
+                           "Set KAKOBUY_SELLER_KEY (or the OS keyring entry) to the key the "
+                           "records were sealed with.", column="Record Hash",
+                           severity="warning")
+            return pd.DataFrame(index=frame.index)
+        return pd.DataFrame({"record_hash": hashes}, index=frame.index)
+    return run
+
+
+def _sla_clocks(c: Context) -> pd.DataFrame:
+    from . import sla
+
+    eff = _effective_disputes(c)
+    calendar = sla.BusinessCalendar.from_settings(c.settings)
+    clocks = sla.dispute_clocks(eff, c.frame("Interactions"), c.frame("SLA"),
+                                c.frame("Platform Rules"), calendar, c.now,
+                                c.settings.deadline_buffer_hours)
+    no_start = eff["opened_at"].isna() & eff["dispute_id"].notna()
+    for row in eff.index[no_start]:
+        c.problems.add("Disputes", "Opened At is empty, so no SLA clock can run.",
+                       "Type when the customer first complained.", row=row,
+                       column="Opened At", severity="warning")
+    return clocks[list(sla.SHEET_CLOCK_COLUMNS)]
+
+
+def _translations(c: Context) -> pd.DataFrame:
+    """Inbound messages into the seller's language; outbound drafts into the customer's."""
+    from .nlp.translate import translate_column
+
+    inter = c.frame("Interactions")
+    assert inter is not None
+    customers_frame = c.frame("Customers")
+    lang_of = replies.customer_languages(customers_frame)
+    names = None
+    if customers_frame is not None and len(customers_frame):
+        n = pd.Series(customers_frame["name"].tolist(), index=id_key(customers_frame["customer_id"]))
+        names = lookup(id_key(inter["customer_id"]), n[n.index.notna() & ~n.index.duplicated()])
+        names = names.map(lambda v: [v, c.settings.seller_name] if isinstance(v, str)
+                          else [c.settings.seller_name])
+    customer_lang = lookup(id_key(inter["customer_id"]), lang_of)
+    outbound = inter["direction"] == "out"
+    target = customer_lang.where(outbound, c.settings.seller_language)
+    source = inter["language"].where(~outbound, c.settings.seller_language)
+    wanted = inter["message"].where(~outbound | (inter["status"] == "draft"))
+    out = translate_column(wanted, target, source, provider=c.translator,
+                           cache=c.translation_cache, names=names)
+    return pd.DataFrame({"translation": out}, index=inter.index)
+
+
 def _templates_frame(c: Context) -> pd.DataFrame:
     """The workbook's templates; the shipped library when the sheet has none."""
     t = c.frame("Templates")
@@ -187,7 +286,14 @@ def _suggested_templates(c: Context) -> pd.DataFrame:
 def _template_checks(c: Context) -> pd.DataFrame:
     t = c.frame("Templates")
     assert t is not None
+    from .tone import check_tone_column
+
     problems = [templates_mod.body_problems(b, sc) for b, sc in zip(t["body"], t["scenario"])]
+    tone = check_tone_column(t["body"].where(t["body"].map(lambda v: isinstance(v, str))),
+                             t["language"])
+    for i, flags in enumerate(tone.tolist()):
+        if isinstance(flags, str) and flags:
+            problems[i].append(flags)
     checked = templates_mod.check_library(t)
     dups = set(checked.loc[checked["problem"] == "the Template ID is used twice", "template_id"])
     keys = id_key(t["template_id"])
@@ -210,12 +316,18 @@ STEPS: tuple[Step, ...] = (
          lambda c: orders.order_tracking(c.frame("Orders"), c.frame("Disputes"), c.now,
                                          c.settings.delay_grace_days)),
     Step("dispute grades", "Disputes", ("Disputes",), _dispute_grades),
+    Step("evidence files", "Evidence", ("Evidence",), _evidence_files),
+    Step("evidence missing", "Disputes", ("Disputes",), _evidence_missing),
     Step("dispute workflow", "Disputes", ("Disputes",), _dispute_workflow),
+    Step("sla clocks", "Disputes", ("Disputes",), _sla_clocks),
     Step("response times", "Interactions", ("Interactions",),
          lambda c: pd.DataFrame({"response_minutes": interactions.response_minutes(
              c.frame("Interactions"))})),
     Step("suggested templates", "Interactions", ("Interactions",), _suggested_templates),
     Step("template checks", "Templates", ("Templates",), _template_checks),
+    Step("translations", "Interactions", ("Interactions",), _translations),
+    Step("record hashes", "Interactions", ("Interactions",), _record_hashes("Interactions")),
+    Step("evidence record hashes", "Evidence", ("Evidence",), _record_hashes("Evidence")),
     Step("customer activity", "Customers", ("Customers",),
          lambda c: customers.customer_activity(c.frame("Customers"), c.frame("Interactions"),
                                                c.frame("Disputes"))),
@@ -232,6 +344,8 @@ class RefreshResult:
     dry_run: bool
     saved: bool
     steps_skipped: list[str] = field(default_factory=list)
+    # The typed tables with this run's results (for faces that show them, e.g. `sla`).
+    tables: dict[str, TypedTable] = field(default_factory=dict, repr=False)
 
     @property
     def cells_changed(self) -> int:
@@ -365,7 +479,9 @@ def stage_changes(wb: WorkbookIO, typed: TypedTable, computed: pd.DataFrame) -> 
 
 def refresh(wb: WorkbookIO, settings: Settings, now: dt.datetime, *, dry_run: bool = False,
             progress: Progress = no_progress, cache: ResultCache | None = None,
-            steps: tuple[str, ...] | None = None, folder: Path | None = None) -> RefreshResult:
+            steps: tuple[str, ...] | None = None, folder: Path | None = None,
+            seller_key: bytes | None = None, translator: object | None = None,
+            translation_cache: ResultCache | None = None) -> RefreshResult:
     """Validate, compute every owned column kakobuy can compute, and save the changes.
 
     ``now`` is the shop-local time used for clocks (passed in, so results are
@@ -373,7 +489,8 @@ def refresh(wb: WorkbookIO, settings: Settings, now: dt.datetime, *, dry_run: bo
     """
     tables, problems = load_tables(wb, settings, progress=progress)
     ctx = Context(tables, settings, now, cache if cache is not None else MemoryResultCache(),
-                  folder=folder, problems=problems)
+                  folder=folder, problems=problems, seller_key=seller_key,
+                  translator=translator, translation_cache=translation_cache)
     changes: list[dict[str, object]] = []
     skipped: list[str] = []
     chosen = [s for s in STEPS if steps is None or s.name in steps]
@@ -382,11 +499,13 @@ def refresh(wb: WorkbookIO, settings: Settings, now: dt.datetime, *, dry_run: bo
         if any(ctx.frame(n) is None for n in step.needs):
             skipped.append(step.name)
             continue
+        if step.name == "translations" and translator is None:
+            continue  # translation is off: nothing leaves the machine
         try:
             computed = step.run(ctx)
-        except BackendError as exc:
+        except (BackendError, ConfigError) as exc:
             problems.add(step.sheet, f"{step.name.capitalize()} failed: {exc}",
-                         "Check the backend settings on the Settings sheet.")
+                         "Check the settings on the Settings sheet.")
             skipped.append(step.name)
             continue
         changes.extend(stage_changes(wb, tables[step.sheet], computed))
@@ -400,4 +519,4 @@ def refresh(wb: WorkbookIO, settings: Settings, now: dt.datetime, *, dry_run: bo
         saved = True
     rows = {name: len(t.frame) for name, t in tables.items() if name in SHEETS}
     return RefreshResult(pd.DataFrame(changes, columns=CHANGE_COLUMNS), problems.frame(), rows,
-                         dry_run, saved, skipped)
+                         dry_run, saved, skipped, tables)
