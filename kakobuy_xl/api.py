@@ -35,7 +35,7 @@ DEMO_NOW = dt.datetime(2025, 6, 30, 12, 0)
 
 __all__ = ["DemoResult", "analyze", "build_workbook", "cache_folder", "demo", "eval", "init",
            "dossier", "evidence_pack", "open_workbook", "refresh", "result_cache", "seller_key",
-           "sla", "suggest", "translate", "translation_cache", "translator", "validate",
+           "report", "sla", "suggest", "translate", "translation_cache", "translator", "validate",
            "verify"]
 WORKBOOK_FILE = Path("workbook") / "Kakobuy.xlsm"
 
@@ -531,3 +531,45 @@ def sla(target: str | os.PathLike[str] | WorkbookIO, *, now: dt.datetime | None 
     order = out["sla_status"].map({"overdue": 0, "at_risk": 1}).fillna(2)
     return out.assign(_o=order).sort_values(["_o", "hours_left"]).drop(columns="_o") \
         .reset_index(drop=True)
+
+
+REPORTS = ("disputes",)
+
+
+def report(kind: str, target: str | os.PathLike[str] | WorkbookIO, *,
+           now: dt.datetime | None = None, env: Mapping[str, str] | None = None,
+           progress: Progress = no_progress) -> str:
+    """Write a report sheet (``disputes``: the Dispute Report) into the workbook and save.
+    Returns the sheet's name."""
+    from . import reports, sla
+
+    if kind not in REPORTS:
+        raise ConfigError(f"Unknown report '{kind}' (known: {', '.join(REPORTS)}).")
+    wb = _workbook(target, env)
+    if isinstance(wb, FileWorkbook):
+        wb.check_writable()
+    try:
+        settings = _refresh.read_settings(wb, env)
+        when = now or _now_in(settings)
+        result = _refresh.refresh(wb, settings, when, dry_run=True, progress=progress,
+                                  cache=result_cache(env),
+                                  steps=("dispute types", "order tracking", "dispute grades"))
+        typed = result.tables.get("Disputes")
+        if typed is None or not typed.usable:
+            raise WorkbookError("The workbook has no usable Disputes sheet; run "
+                                "`kakobuy validate`.")
+        frames = {n: t.frame for n, t in result.tables.items() if t.usable}
+        d = frames["Disputes"]
+        eff = d.assign(type=d["type"].where(d["type"].notna(), d["type_auto"]),
+                       grade=d["grade"].where(d["grade"].notna(), d["grade_auto"]))
+        clocks = sla.dispute_clocks(eff, frames.get("Interactions"), frames.get("SLA"),
+                                    frames.get("Platform Rules"),
+                                    sla.BusinessCalendar.from_settings(settings), when,
+                                    settings.deadline_buffer_hours)
+        facts = reports.dispute_facts(d, clocks, frames.get("Orders"))
+        sheet = reports.dispute_report(facts, when)
+        wb.write_sheet(sheet)
+        wb.save(progress)
+        return sheet.name
+    finally:
+        wb.close()

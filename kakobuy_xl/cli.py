@@ -374,6 +374,23 @@ def translate(text: str, target: str, source: str, provider: str | None, url: st
                              workbook=workbook, env=os.environ))
 
 
+@main.command()
+@click.argument("kind", type=click.Choice(["disputes"]))
+@click.argument("path", type=click.Path(dir_okay=False))
+@now_option
+@handle_errors
+def report(kind: str, path: str, now: str | None) -> None:
+    """Write a report sheet into PATH (disputes: the Dispute Report, with charts)."""
+    from . import api
+
+    progress = TerminalProgress()
+    try:
+        name = api.report(kind, path, now=parse_now(now), env=os.environ, progress=progress)
+    finally:
+        progress.close()
+    click.echo(f"Wrote the '{name}' sheet in {path}.")
+
+
 def render_problems(problems: Any, limit: int = 200) -> str:
     """The problems table, one problem a line, in spreadsheet terms."""
     lines = []

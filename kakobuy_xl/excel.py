@@ -186,17 +186,101 @@ def classify_disputes(book: Any | None = None) -> None:
         result = api.refresh(wb, env=os.environ, progress=wb.status, steps=("dispute types",))
         _report(bk, result.problems)
         _status(bk, "Kakobuy: " + result.summary().replace("\n", " "))
-sla_check = _not_yet("SLA check", "SLA clocks and marketplace deadlines")
-suggest_replies = _not_yet("Suggest replies", "the multilingual reply templates")
-translate_selection = _not_yet("Translate selection", "opt-in translation")
+def sla_check(book: Any | None = None) -> None:
+    """SLA check: recompute every clock, then select the overdue and at-risk disputes."""
+    from . import api
+
+    with _macro(book, "SLA check") as (bk, wb):
+        result = api.refresh(wb, env=os.environ, progress=wb.status,
+                             steps=("dispute types", "dispute grades", "sla clocks"))
+        _report(bk, result.problems)
+        typed = result.tables.get("Disputes")
+        if typed is None or not typed.usable:
+            _alert(bk, "SLA check: the Disputes sheet could not be read; see the Problems "
+                   "sheet.", critical=True)
+            return
+        status = typed.frame["sla_status"]
+        late = [int(r) for r in status.index[status == "overdue"]]
+        risk = [int(r) for r in status.index[status == "at_risk"]]
+        rows = sorted(late + risk)
+        if rows:
+            with contextlib.suppress(Exception):
+                sheet = bk.sheets["Disputes"]
+                sheet.activate()
+                # One union address; Excel limits an address to 255 characters.
+                address = ",".join(f"{r}:{r}" for r in rows)
+                while len(address) > 250:
+                    rows = rows[:-1]
+                    address = ",".join(f"{r}:{r}" for r in rows)
+                sheet.range(address).select()
+            _alert(bk, f"{len(late)} overdue and {len(risk)} at-risk disputes (selected on the "
+                   "Disputes sheet). Answer the overdue ones first; platform deadlines are "
+                   "in the Platform Deadline column.")
+        else:
+            _alert(bk, "Every open dispute is on track.")
+
+
+def suggest_replies(book: Any | None = None) -> None:
+    """Suggest replies: a template for every message, a reply for every dispute."""
+    from . import api
+
+    with _macro(book, "Suggest replies") as (bk, wb):
+        result = api.refresh(wb, env=os.environ, progress=wb.status, steps=(
+            "message analysis", "dispute types", "order tracking", "dispute grades",
+            "evidence files", "evidence missing", "dispute workflow", "suggested templates",
+            "template checks"))
+        _report(bk, result.problems)
+        _status(bk, "Kakobuy: " + result.summary().replace("\n", " "))
+        _alert(bk, "Suggested Template (Interactions) and Suggested Reply, Workflow Step and "
+               "Next Action (Disputes) are up to date. Check a reply before you send it.")
+
+
+def translate_selection(book: Any | None = None) -> None:
+    """Translate: fill the Translation column (the seller's language for customers'
+    messages, the customer's for drafts) with the provider chosen in Settings."""
+    from . import api
+
+    with _macro(book, "Translate") as (bk, wb):
+        settings = api._refresh.read_settings(wb, os.environ)
+        if settings.translation_provider == "off":
+            _alert(bk, "Translation is off, so nothing leaves this computer. To translate, "
+                   "choose a provider for translation_provider on the Settings sheet "
+                   "(API keys go in the environment or the OS keyring, never in the "
+                   "workbook).")
+            return
+        result = api.refresh(wb, env=os.environ, progress=wb.status,
+                             steps=("message analysis", "translations"))
+        _report(bk, result.problems)
+        _status(bk, "Kakobuy: " + result.summary().replace("\n", " "))
+
+
+def dispute_report(book: Any | None = None) -> None:
+    """Dispute report: write the Dispute Report sheet with its charts."""
+    from . import api
+
+    with _macro(book, "Dispute report") as (bk, wb):
+        name = api.report("disputes", wb, env=os.environ, progress=wb.status)
+        with contextlib.suppress(Exception):
+            bk.sheets[name].activate()
+
+
+def verify_records(book: Any | None = None) -> None:
+    """Verify records: check the Record Hash chains; list what changed on Problems."""
+    from . import api
+    from .integrity import as_problems, summary
+
+    with _macro(book, "Verify records") as (bk, wb):
+        findings = api.verify(wb, env=os.environ)
+        _report(bk, as_problems(findings))
+        _alert(bk, summary(findings), critical=bool(len(findings)))
+
+
 delay_notices = _not_yet("Delay notices", "proactive delay notices")
 surveys = _not_yet("Surveys", "satisfaction surveys")
 risk_review = _not_yet("Risk review", "the escalation risk predictor")
-dispute_report = _not_yet("Dispute report", "the dispute report")
 service_report = _not_yet("Service report", "the service report")
 monthly_report = _not_yet("Monthly report", "the monthly report")
 import_data = _not_yet("Import", "chat, e-mail and marketplace imports")
-verify_records = _not_yet("Verify records", "tamper-evident records")
 
 BUTTONS: dict[str, Callable[[Any | None], None]] = {
     "refresh": refresh,

@@ -215,6 +215,7 @@ class FakeBook:
         self.cached = {(ws.title, c.coordinate): c.value for ws in values.worksheets
                        for row in ws.iter_rows() for c in row if c.data_type != "n" or c.value}
         self.name = self.path.name
+        self.fullname = str(self.path.resolve())
 
     def save(self) -> None:
         self.wb.save(self.path)

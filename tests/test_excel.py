@@ -121,9 +121,12 @@ def test_unexpected_errors_never_show_a_traceback(unrefreshed, monkeypatch):
     assert "failed unexpectedly (ZeroDivisionError" in prompt and "Traceback" not in prompt
 
 
-@pytest.mark.parametrize("button", [b for b in excel.BUTTONS
-                                    if b not in ("refresh", "validate", "show_help",
-                                                 "analyse_messages", "classify_disputes")])
+BUILT_BUTTONS = ("refresh", "validate", "show_help", "analyse_messages", "classify_disputes",
+                 "sla_check", "suggest_replies", "translate_selection", "dispute_report",
+                 "verify_records")
+
+
+@pytest.mark.parametrize("button", [b for b in excel.BUTTONS if b not in BUILT_BUTTONS])
 def test_buttons_not_built_yet_say_so(button, shop_path):
     book = FakeBook(shop_path)
     excel.run_button(button, book)
@@ -136,3 +139,34 @@ def test_help_and_unknown_buttons(shop_path):
     assert "Refresh all" in book.app.alerts[-1]["prompt"]
     excel.run_button("launch_rockets", book)
     assert "Unknown Kakobuy button 'launch_rockets'" in book.app.alerts[-1]["prompt"]
+
+
+def test_sla_check_selects_the_late_disputes(demo_path, monkeypatch):
+    selected = []
+    book = FakeBook(demo_path)
+    sheet = book.sheets["Disputes"]
+    real_range = type(sheet).range
+
+    def spy(self, *args, **kwargs):
+        if args and isinstance(args[0], str) and ":" in args[0] and "," in args[0]:
+            selected.append(args[0])  # the fake cannot select a union; Excel can
+        return real_range(self, *args, **kwargs)
+    monkeypatch.setattr(type(sheet), "range", spy)
+    monkeypatch.setattr(api, "_now_in", lambda s: NOW)
+    excel.run_button("sla_check", book)
+    prompt = book.app.alerts[-1]["prompt"]
+    assert "overdue" in prompt and "at-risk" in prompt
+    late = api.sla(demo_path, now=NOW, env={})
+    assert selected and set(selected[-1].split(",")) == {f"{r}:{r}" for r in late["excel_row"]}
+
+
+def test_verify_button_reports_an_intact_chain(demo_path):
+    book = FakeBook(demo_path)
+    excel.run_button("verify_records", book)
+    assert "Intact" in book.app.alerts[-1]["prompt"]
+
+
+def test_translate_button_says_translation_is_off(demo_path):
+    book = FakeBook(demo_path)
+    excel.run_button("translate_selection", book)
+    assert "Translation is off" in book.app.alerts[-1]["prompt"]

@@ -11,9 +11,12 @@ Rows are always addressed by the Excel row number the user sees.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable, Mapping, Protocol, Sequence, runtime_checkable
+from typing import TYPE_CHECKING, Callable, Mapping, Protocol, Sequence, runtime_checkable
 
 import pandas as pd
+
+if TYPE_CHECKING:
+    from ..report_sheet import ReportSheet
 
 #: progress(stage, done, total): called by long operations; faces render it
 #: (a terminal progress bar, Excel's status bar).
@@ -79,6 +82,14 @@ class WorkbookIO(Protocol):
         """
         ...
 
+    def write_sheet(self, report: "ReportSheet") -> None:
+        """Stage a whole report sheet (values, formats, native charts).
+
+        It replaces the sheet of that name (only a report sheet kakobuy owns, see
+        :func:`check_replaceable`) or is added after the last sheet.
+        """
+        ...
+
     def save(self, progress: Progress = no_progress) -> None:
         """Write every staged change at once (atomically where the medium allows)."""
         ...
@@ -117,3 +128,24 @@ def find_header(headers: Sequence[str], wanted: str) -> str | None:
         if normalise_header(h) == key:
             return h
     return None
+
+
+def check_replaceable(sheet: str, report_title: str, table: str | None = None) -> None:
+    """Refuse to replace an existing sheet that kakobuy does not own whole.
+
+    Only the report sheets of the contract (``schema.REPORT_SHEETS``) may be replaced,
+    and never while they hold a table (someone's data).
+    """
+    from ..errors import WorkbookError
+    from ..schema import REPORT_SHEETS
+
+    owned = {name.casefold() for name in REPORT_SHEETS}
+    if sheet.casefold() not in owned:
+        raise WorkbookError(
+            f"Sheet '{sheet}' is not one of Kakobuy's report sheets ({', '.join(REPORT_SHEETS)}), "
+            f"so kakobuy will not replace it with the report '{report_title}'. Rename that "
+            "sheet, or give the report another sheet name.")
+    if table is not None:
+        raise WorkbookError(
+            f"Sheet '{sheet}' holds the table '{table}', so kakobuy will not replace it with "
+            f"the report '{report_title}'. Move the table to another sheet, or rename this one.")

@@ -8,18 +8,39 @@ here calls ``Book.caller()``: the macros in ``kakobuy_xl.excel`` pass the Book i
 Excel reinterprets a string assigned to a cell (``=SUM(A1)`` becomes a formula,
 ``0012`` a number, ``1/2`` a date), so every string is written with Excel's text
 prefix, an apostrophe, which Excel keeps out of the cell's value.
+
+A report sheet is cleared (or added last) and written as one block of values, then
+its formats are applied once per run of cells, and its charts added with xlwings'
+``charts.add`` / ``set_source_data``.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import contextlib
 import datetime as dt
 from typing import Any, Mapping
 
 import pandas as pd
 
 from ..errors import SheetNotFound, WorkbookError
-from .base import ColumnWrite, Progress, TableData, check_room, find_header, no_progress
+from ..report_sheet import Layout, ReportSheet, col_letters, layout, report_cells, report_grid
+from .base import (
+    ColumnWrite,
+    Progress,
+    TableData,
+    check_replaceable,
+    check_room,
+    find_header,
+    no_progress,
+)
+from .reportxml import LOOKS
 from .sheetxml import MAX_CELL_TEXT, is_empty
+
+#: xlwings' chart types for the report chart kinds.
+CHART_TYPES = {"bar": "bar_clustered", "column": "column_clustered", "line": "line",
+               "pie": "pie"}
 
 _ERRORS = ("#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!",
            "#CALC!", "#GETTING_DATA", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!",
@@ -63,6 +84,19 @@ class LiveWorkbook:
         self._tables: dict[str, TableData] = {}
         self._writes: dict[str, dict[tuple[int, int], Any]] = {}
         self._appends: dict[str, list[tuple[int, dict[int, Any]]]] = {}
+        self._reports: dict[str, tuple[ReportSheet, Layout]] = {}
+
+    @property
+    def path(self) -> Path | None:
+        """Where the open workbook is saved (evidence paths are relative to its folder);
+        None for a new, never-saved workbook or one on a web location."""
+        try:
+            full = str(self.book.fullname)
+        except Exception:  # noqa: BLE001 - some hosts have no file behind the book
+            return None
+        if not full or "://" in full or not any(sep in full for sep in ("/", "\\")):
+            return None
+        return Path(full)
 
     # --------------------------------------------------------------- progress
     def status(self, stage: str, done: int, total: int) -> None:
@@ -172,9 +206,18 @@ class LiveWorkbook:
             pending.append((start + offset, dict(zip(cols, record))))
         return list(range(start, start + len(rows)))
 
+    def write_sheet(self, report: ReportSheet) -> None:
+        """Stage a whole report sheet: cleared and rewritten at save, or added last."""
+        where = layout(report)
+        for sh in self.book.sheets:
+            if sh.name.casefold() == report.name.casefold():
+                tables = list(sh.tables)
+                check_replaceable(sh.name, report.title, tables[0].name if tables else None)
+        self._reports[report.name.casefold()] = (report, where)
+
     @property
     def has_changes(self) -> bool:
-        return any(self._writes.values()) or any(self._appends.values())
+        return any(self._writes.values()) or any(self._appends.values()) or bool(self._reports)
 
     def close(self) -> None:
         """Nothing to release: the Book stays open in Excel."""
@@ -189,16 +232,75 @@ class LiveWorkbook:
         app.calculation = "manual"
         try:
             sheets = sorted(set(self._writes) | set(self._appends))
+            total = len(sheets) + len(self._reports)
             for i, name in enumerate(sheets, 1):
                 self._apply(name)
-                self.status("writing", i, len(sheets))
-                progress("write", i, len(sheets))
+                self.status("writing", i, total)
+                progress("write", i, total)
+            for i, (report, where) in enumerate(self._reports.values(), len(sheets) + 1):
+                self._apply_report(report, where)
+                self.status("writing", i, total)
+                progress("write", i, total)
         finally:
             app.calculation = calc
             app.screen_updating = screen
         self._writes.clear()
         self._appends.clear()
+        self._reports.clear()
         self._tables.clear()
+
+    def _apply_report(self, report: ReportSheet, where: Layout) -> None:
+        """Clear (or add) the sheet, write every value in one go, then formats and charts."""
+        existing = [s for s in self.book.sheets if s.name.casefold() == report.name.casefold()]
+        if existing:
+            sh = existing[0]
+            sh.clear()
+            for chart in list(sh.charts):
+                chart.delete()
+        else:
+            last = self.book.sheets[len(self.book.sheets) - 1]
+            sh = self.book.sheets.add(report.name, after=last)
+        grid = report_grid(report, where)
+        sh.range((1, 1), grid.shape).value = \
+            [[excel_value(v) for v in row] for row in grid.itertuples(index=False, name=None)]
+        for (role, fmt), ranges in _format_ranges(report, where).items():
+            look = LOOKS.get(role, LOOKS["cell"])
+            for r1, c1, r2 in ranges:
+                rng = sh.range((r1, c1), (r2, c1))
+                # Formats are cosmetic: one the platform refuses must not stop the report.
+                with contextlib.suppress(Exception):
+                    if fmt != "General":
+                        rng.number_format = fmt
+                    if look.bold:
+                        rng.font.bold = True
+                    if look.italic:
+                        rng.font.italic = True
+                    if look.size:
+                        rng.font.size = look.size
+                    if look.color:
+                        rng.font.color = "#" + look.color
+                    if look.fill:
+                        rng.color = "#" + look.fill
+        for col, width in where.column_widths.items():
+            with contextlib.suppress(Exception):
+                sh.range((1, col)).column_width = width
+        for cl in where.charts:
+            (r1, c1), (r2, c2) = cl.top_left, cl.bottom_right
+            corner, end = sh.range((r1, c1)), sh.range((r2, c2))
+            chart = sh.charts.add(corner.left, corner.top, end.left - corner.left,
+                                  end.top - corner.top)
+            chart.chart_type = CHART_TYPES[cl.chart.kind]
+            t = where.tables[cl.chart.table_key]
+            last = max(t.last_row, t.first_row)
+            # Header row included: Excel names the series after it.
+            cols = [t.col_of(cl.chart.category_column)] + \
+                [t.col_of(c) for c in cl.chart.value_columns]
+            chart.set_source_data(sh.range(",".join(
+                f"{col_letters(c)}{t.header_row}:{col_letters(c)}{last}" for c in cols)))
+            if cl.chart.title:
+                with contextlib.suppress(Exception):  # Windows COM only
+                    chart.api[1].HasTitle = True
+                    chart.api[1].ChartTitle.Text = cl.chart.title
 
     def _apply(self, name: str) -> None:
         sh = self._sheet(name)
@@ -245,3 +347,22 @@ def _blocks(values: dict[int, Any], data: TableData,
             start, block = row, [values[row]]
     blocks.append((start, block))
     return blocks
+
+
+def _format_ranges(report: ReportSheet,
+                   where: Layout) -> dict[tuple[str, str], list[tuple[int, int, int]]]:
+    """(role, number format) -> column runs (first_row, col, last_row) of the cells using it,
+    so each look is applied once per run instead of once per cell."""
+    runs: dict[tuple[str, str], list[tuple[int, int, int]]] = {}
+    cells = sorted(report_cells(report, where), key=lambda c: (c.role, c.number_format, c.col,
+                                                               c.row))
+    for cell in cells:
+        if cell.role == "cell" and cell.number_format == "General":
+            continue  # nothing to apply
+        key = (cell.role, cell.number_format)
+        group = runs.setdefault(key, [])
+        if group and group[-1][1] == cell.col and group[-1][2] == cell.row - 1:
+            group[-1] = (group[-1][0], cell.col, cell.row)
+        else:
+            group.append((cell.row, cell.col, cell.row))
+    return runs

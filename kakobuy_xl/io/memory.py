@@ -7,8 +7,16 @@ from typing import Mapping
 import pandas as pd
 
 from ..errors import SheetNotFound, WorkbookError
-from .base import ColumnWrite, Progress, TableData, check_room, find_header, no_progress
-
+from ..report_sheet import ReportSheet, layout, report_grid
+from .base import (
+    ColumnWrite,
+    Progress,
+    TableData,
+    check_replaceable,
+    check_room,
+    find_header,
+    no_progress,
+)
 
 
 class MemoryWorkbook:
@@ -27,9 +35,29 @@ class MemoryWorkbook:
             self.sheets[name] = f.where(pd.notna(f), None)
         self._staged: list[tuple[str, str, object]] = []
         self.saves = 0
+        #: Report sheets written (at save), by sheet name: the objects themselves.
+        self.reports: dict[str, ReportSheet] = {}
 
     def sheet_names(self) -> list[str]:
-        return list(self.sheets)
+        folded = {n.casefold() for n in self.sheets}
+        return list(self.sheets) + [n for n in self.reports if n.casefold() not in folded]
+
+    def write_sheet(self, report: ReportSheet) -> None:
+        """Stage a whole report sheet; after save it is in :attr:`reports`."""
+        layout(report)  # the same checks as the other workbooks, before anything is staged
+        for name in self.sheets:
+            if name.casefold() == report.name.casefold():
+                # Every frame here is a table: data, never replaced.
+                check_replaceable(name, report.title, name.replace(" ", ""))
+        self._staged.append(("report", report.name, report))
+
+    def report_frame(self, name: str) -> pd.DataFrame:
+        """A written report as its grid of cell values (rows from 1, columns A, B...)."""
+        for key, report in self.reports.items():
+            if key.casefold() == name.casefold():
+                return report_grid(report)
+        raise SheetNotFound(f"The workbook has no report sheet '{name}' (found: "
+                            f"{', '.join(self.reports) or 'none'}).")
 
     def _frame(self, sheet: str) -> pd.DataFrame:
         for name, frame in self.sheets.items():
@@ -77,6 +105,12 @@ class MemoryWorkbook:
 
     def save(self, progress: Progress = no_progress) -> None:
         for i, (op, sheet, payload) in enumerate(self._staged, 1):
+            if op == "report":
+                for key in [k for k in self.reports if k.casefold() == sheet.casefold()]:
+                    del self.reports[key]
+                self.reports[sheet] = payload  # type: ignore[assignment]
+                progress("save", i, len(self._staged))
+                continue
             frame = self._frame(sheet)
             if op == "write":
                 header, values = payload  # type: ignore[misc]

@@ -6,6 +6,9 @@ workbook into openpyxl: it edits the worksheet parts it must (only the cells kak
 owns, plus appended rows), the table parts whose range grows and, when a date needs a
 date format nobody defined, ``styles.xml``. Every other part is copied raw, so the VBA
 project, ribbon, charts, images, pivot caches and the rest stay byte-identical.
+A report sheet (``write_sheet``) is the exception that proves the rule: kakobuy owns it
+whole, so its worksheet, drawing and chart parts are rendered anew (``reportxml``) and
+its old drawing and charts are removed with it.
 Saves go to a temporary file next to the target and replace it atomically, after the
 previous version is copied to a backup.
 """
@@ -37,8 +40,18 @@ from ..errors import (
     WorkbookLocked,
     WorkbookReadOnly,
 )
+from ..report_sheet import Layout, ReportSheet, layout
+from . import reportxml as rx
 from . import sheetxml as sx
-from .base import ColumnWrite, Progress, TableData, check_room, find_header, no_progress
+from .base import (
+    ColumnWrite,
+    Progress,
+    TableData,
+    check_replaceable,
+    check_room,
+    find_header,
+    no_progress,
+)
 from .tablecache import TableCache, table_key
 from .zipcopy import ZipTooLarge, rewrite_zip
 
@@ -48,6 +61,7 @@ NS_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 REL_WORKSHEET = NS_REL + "/worksheet"
 REL_TABLE = NS_REL + "/table"
 REL_CALC_CHAIN = NS_REL + "/calcChain"
+NS_CT = "http://schemas.openxmlformats.org/package/2006/content-types"
 SUFFIXES = (".xlsx", ".xlsm", ".xltx", ".xltm")
 _XML_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
 
@@ -220,6 +234,8 @@ class FileWorkbook:
         self._special: dict[str, tuple[set[tuple[int, int]], dict[tuple[int, int], str]]] = {}
         self._fresh: dict[str, tuple[str, TableData]] = {}
         self._calamine: Any = None
+        # Report sheets staged by write_sheet, by casefolded name, in staging order.
+        self._reports: dict[str, tuple[ReportSheet, Layout]] = {}
 
     # ---------------------------------------------------------------- opening
     def _check_readable(self) -> None:
@@ -459,9 +475,208 @@ class FileWorkbook:
         self._appends[s.part] = self._appends.get(s.part, 0) + len(rows)
         return list(range(start, end + 1))
 
+    # ---------------------------------------------------------------- report sheets
+    def write_sheet(self, report: ReportSheet) -> None:
+        """Stage a whole report sheet: it replaces the sheet of that name, or is added last.
+
+        The sheet's old drawing and chart parts go with it; every other part stays.
+        Refuses to replace a sheet that is not a report sheet, or that holds a table.
+        """
+        where = layout(report)
+        existing = next((s for s in self._sheets
+                         if s.name.casefold() == report.name.casefold()), None)
+        if existing is not None:
+            check_replaceable(existing.name, report.title,
+                              existing.tables[0].name if existing.tables else None)
+            self._writes.pop(existing.part, None)
+        self._reports[report.name.casefold()] = (report, where)
+
+    def _subparts(self, part: str) -> set[str]:
+        """Parts only reachable through ``part`` (drawings, charts, comments...) and their rels."""
+        out: set[str] = set()
+        todo = [part]
+        while todo:
+            current = todo.pop()
+            rels = _rels_path(current)
+            if rels in self._names:
+                out.add(rels)
+            for _rid, typ, target in self._rels(current):
+                if target in self._names and target not in out and target != part and \
+                        typ != REL_WORKSHEET and not target.startswith("xl/worksheets/"):
+                    out.add(target)
+                    todo.append(target)
+        return out
+
+    def _shared_elsewhere(self, doomed: set[str], keep_rels: set[str]) -> set[str]:
+        """Of ``doomed``, the parts some other surviving part still refers to (e.g. an
+        image two drawings share), with everything they need in turn."""
+        kept: set[str] = set()
+        for name in self._names:
+            if not name.endswith(".rels") or name in doomed or name in keep_rels:
+                continue
+            folder = posixpath.dirname(posixpath.dirname(name))
+            source = posixpath.join(folder, posixpath.basename(name)[: -len(".rels")])
+            for _rid, _typ, target in self._rels(source):
+                if target in doomed:
+                    kept.add(target)
+        for part in list(kept):
+            kept |= self._subparts(part) & doomed
+        return kept
+
+    def _render_reports(self, replace: dict[str, bytes], remove: set[str]) -> bool:
+        """Render the staged report sheets into ``replace``/``remove``.
+
+        Returns whether a replaced sheet held formulas (the calculation chain then
+        names cells that are gone, and must go too).
+        """
+        ct_name, wb_name = "[Content_Types].xml", "xl/workbook.xml"
+        wb_rels_name = _rels_path(wb_name)
+        if self._styles is None:
+            name = "xl/styles.xml"
+            self._styles = _Styles(self._part(name) if name in self._names else None)
+        styles = rx.ReportStyles(self._styles._root)
+        by_name = {s.name.casefold(): s for s in self._sheets}
+        had_formulas = False
+        doomed: set[str] = set()
+        own_rels: set[str] = set()
+        for key in self._reports:
+            s = by_name.get(key)
+            if s is not None:
+                doomed |= self._subparts(s.part)
+                own_rels.add(_rels_path(s.part))
+                had_formulas = had_formulas or bool(self._special_cells(s.part)[0])
+        doomed -= self._shared_elsewhere(doomed, own_rels)
+        taken = set(self._names) - doomed
+
+        def free(stem: str) -> str:
+            n = 1
+            while f"{stem}{n}.xml" in taken:
+                n += 1
+            taken.add(f"{stem}{n}.xml")
+            return f"{stem}{n}.xml"
+
+        def rel_target(source: str, target: str) -> str:
+            return posixpath.relpath(target, posixpath.dirname(source))
+
+        new_types: dict[str, str] = {}
+        new_sheets: list[tuple[str, str]] = []  # (name, part)
+        for key, (report, where) in self._reports.items():
+            s = by_name.get(key)
+            part = s.part if s is not None else free("xl/worksheets/sheet")
+            if s is None:
+                new_sheets.append((report.name, part))
+                new_types[part] = rx.CT_WORKSHEET
+            drawing_rid = None
+            sheet_rels = _rels_path(part)
+            if where.charts:
+                drawing = free("xl/drawings/drawing")
+                charts = [free("xl/charts/chart") for _ in where.charts]
+                drawing_rid = "rId1"
+                replace[sheet_rels] = rx.render_rels(
+                    [(drawing_rid, rx.REL_DRAWING, rel_target(part, drawing))])
+                rids = [f"rId{i}" for i in range(1, len(charts) + 1)]
+                replace[drawing] = rx.render_drawing(where.charts, rids)
+                replace[_rels_path(drawing)] = rx.render_rels(
+                    [(rid, rx.REL_CHART, rel_target(drawing, c)) for rid, c in zip(rids, charts)])
+                new_types[drawing] = rx.CT_DRAWING
+                tables = {t.key: t for t in report.tables}
+                for c, cl in zip(charts, where.charts):
+                    replace[c] = rx.render_chart(cl, tables[cl.chart.table_key])
+                    new_types[c] = rx.CT_CHART
+            elif sheet_rels in self._names:
+                doomed.add(sheet_rels)
+            replace[part] = rx.render_worksheet(report, where, styles.xf, drawing_rid,
+                                                self.date1904)
+        if styles.changed:
+            self._styles.changed = True
+
+        # Content types: drop the overrides of parts that are gone, add the new ones.
+        types = _xml(replace.get(ct_name) or self._part(ct_name), ct_name)
+        have: set[str] = set()
+        for el in list(types):
+            name = el.get("PartName", "").lstrip("/")
+            if not name:
+                continue
+            if name in doomed and name not in new_types:
+                types.remove(el)
+            elif name in new_types:
+                el.set("ContentType", new_types[name])
+                have.add(name)
+        for name, ctype in new_types.items():
+            if name not in have:
+                etree.SubElement(types, f"{{{NS_CT}}}Override", PartName="/" + name,
+                                 ContentType=ctype)
+        ct_bytes = etree.tostring(types, xml_declaration=True, encoding="UTF-8",
+                                  standalone=True)
+        if ct_bytes != self._part(ct_name):
+            replace[ct_name] = ct_bytes
+
+        if new_sheets:
+            book = _xml(self._part(wb_name), wb_name)
+            rels = _xml(replace.get(wb_rels_name) or self._part(wb_rels_name), wb_rels_name)
+            sheets_el = book.find(_q("sheets"))
+            assert sheets_el is not None  # a workbook without <sheets> fails to open earlier
+            ids = [int(x.get("sheetId", "0")) for x in sheets_el]
+            rids = {r.get("Id") for r in rels}
+            n = len(rids) + 1
+            for name, part in new_sheets:
+                while f"rId{n}" in rids:
+                    n += 1
+                rid = f"rId{n}"
+                rids.add(rid)
+                etree.SubElement(rels, f"{{{NS_PKG_REL}}}Relationship", Id=rid,
+                                 Type=REL_WORKSHEET, Target=rel_target(wb_name, part))
+                ids.append(max(ids, default=0) + 1)
+                etree.SubElement(sheets_el, _q("sheet"), name=name, sheetId=str(ids[-1]),
+                                 attrib={f"{{{NS_REL}}}id": rid})
+            replace[wb_name] = etree.tostring(book, xml_declaration=True, encoding="UTF-8",
+                                              standalone=True)
+            replace[wb_rels_name] = etree.tostring(rels, xml_declaration=True,
+                                                   encoding="UTF-8", standalone=True)
+            app = self._app_titles([name for name, _ in new_sheets])
+            if app is not None:
+                replace["docProps/app.xml"] = app
+        # A reused name is rewritten in place (same position, same zip entry).
+        remove |= doomed - set(replace)
+        return had_formulas
+
+    def _app_titles(self, names: list[str]) -> bytes | None:
+        """docProps/app.xml listing the new sheets too, when it has the usual shape."""
+        name = "docProps/app.xml"
+        if name not in self._names:
+            return None
+        ns_ep = "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"
+        ns_vt = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
+        root = _xml(self._part(name), name)
+        pairs = root.find(f"{{{ns_ep}}}HeadingPairs/{{{ns_vt}}}vector")
+        titles = root.find(f"{{{ns_ep}}}TitlesOfParts/{{{ns_vt}}}vector")
+        if pairs is None or titles is None:
+            return None
+        variants = list(pairs)
+        # The worksheet heading's count says how many titles (first in the list) are sheets.
+        offset = 0
+        for i in range(0, len(variants) - 1, 2):
+            label = variants[i].findtext(f"{{{ns_vt}}}lpstr")
+            count_el = variants[i + 1].find(f"{{{ns_vt}}}i4")
+            if count_el is None:
+                return None
+            if label in ("Worksheets", "Arbeitsblätter", "Feuilles de calcul"):
+                position = offset + int(count_el.text or 0)
+                count_el.text = str(int(count_el.text or 0) + len(names))
+                break
+            offset += int(count_el.text or 0)
+        else:
+            return None
+        for i, sheet in enumerate(names):
+            el = etree.Element(f"{{{ns_vt}}}lpstr")
+            el.text = sheet
+            titles.insert(position + i, el)
+        titles.set("size", str(len(titles)))
+        return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
     @property
     def has_changes(self) -> bool:
-        return any(self._writes.values())
+        return any(self._writes.values()) or bool(self._reports)
 
     def _style_for(self, style: int | None, value: Any) -> int | None:
         if isinstance(value, (dt.date, pd.Timestamp)) and not sx.is_empty(value):
@@ -498,7 +713,9 @@ class FileWorkbook:
     def _render_parts(self, progress: Progress) -> tuple[dict[str, bytes], frozenset[str]]:
         replace: dict[str, bytes] = {}
         remove: set[str] = set()
-        todo = [(part, cells) for part, cells in self._writes.items() if cells]
+        reported = {s.part for s in self._sheets if s.name.casefold() in self._reports}
+        todo = [(part, cells) for part, cells in self._writes.items()
+                if cells and part not in reported]
         for i, (part, cells) in enumerate(todo, 1):
             xml, last_row, last_col = sx.rewrite_cells(
                 self._part(part), cells, self._style_for, self.date1904)
@@ -510,9 +727,10 @@ class FileWorkbook:
                     if grown is not None:
                         replace[table.part] = grown
             progress("write", i, len(todo))
+        report_formulas = self._render_reports(replace, remove) if self._reports else False
         if self._styles is not None and self._styles.changed:
             replace["xl/styles.xml"] = self._styles.to_bytes()
-        if self._overwrites_formula():
+        if self._overwrites_formula() or report_formulas:
             remove |= self._drop_calc_chain(replace)
         return replace, frozenset(remove)
 
@@ -533,13 +751,14 @@ class FileWorkbook:
         chain = [t for _i, typ, t in self._rels("xl/workbook.xml") if typ == REL_CALC_CHAIN]
         if not chain:
             return set()
-        rels = _xml(self._part(rels_name), rels_name)
+        rels = _xml(replace.get(rels_name) or self._part(rels_name), rels_name)
         for rel in list(rels):
             if rel.get("Type") == REL_CALC_CHAIN:
                 rels.remove(rel)
         replace[rels_name] = etree.tostring(rels, xml_declaration=True, encoding="UTF-8",
                                             standalone=True)
-        types = _xml(self._part("[Content_Types].xml"), "[Content_Types].xml")
+        types = _xml(replace.get("[Content_Types].xml") or self._part("[Content_Types].xml"),
+                     "[Content_Types].xml")
         for el in list(types):
             if el.get("PartName", "").lstrip("/") in chain:
                 types.remove(el)
@@ -596,7 +815,8 @@ class FileWorkbook:
         progress("save", 1, 1)
         written = self._predicted_tables() if self.cache is not None else {}
         # Tables of parts this save did not touch are still valid under their keys.
-        untouched = {k: v for k, (part, v) in self._fresh.items() if part not in self._writes}
+        untouched = {k: v for k, (part, v) in self._fresh.items()
+                     if part not in self._writes and part not in replace}
         # The saved file is the new baseline for anything staged afterwards.
         self.__init__(self.path, self.cache)  # type: ignore[misc]
         for cache_key, data in untouched.items():
