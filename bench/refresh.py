@@ -145,8 +145,15 @@ class TimedIO:
     def append_rows(self, sheet, rows, kinds=None):
         return self._timed("append_rows", sheet, rows, kinds)
 
+    def write_sheet(self, report):
+        return self._timed("write_sheet", report)
+
     def save(self, progress=None):
         return self._timed("save", progress) if progress else self._timed("save")
+
+    @property
+    def path(self):
+        return self.inner.path
 
     @property
     def has_changes(self) -> bool:

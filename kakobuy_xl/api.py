@@ -34,7 +34,7 @@ DEMO_FILE = "kakobuy-demo.xlsx"
 DEMO_NOW = dt.datetime(2025, 6, 30, 12, 0)
 
 __all__ = ["DemoResult", "analyze", "build_workbook", "cache_folder", "demo", "eval", "init",
-           "dossier", "evidence_pack", "open_workbook", "refresh", "result_cache", "seller_key",
+           "dossier", "evidence_pack", "import_file", "open_workbook", "refresh", "result_cache", "seller_key",
            "report", "sla", "suggest", "translate", "translation_cache", "translator", "validate",
            "verify"]
 WORKBOOK_FILE = Path("workbook") / "Kakobuy.xlsm"
@@ -571,5 +571,37 @@ def report(kind: str, target: str | os.PathLike[str] | WorkbookIO, *,
         wb.write_sheet(sheet)
         wb.save(progress)
         return sheet.name
+    finally:
+        wb.close()
+
+
+def import_file(kind: str, file: str | os.PathLike[str],
+                workbook: str | os.PathLike[str] | WorkbookIO, *,
+                me: tuple[str, ...] = (), customer: str | None = None,
+                channel: str | None = None, mapping: str | os.PathLike[str] | None = None,
+                env: Mapping[str, str] | None = None, dry_run: bool = False,
+                progress: Progress = no_progress):
+    """Import a WhatsApp chat (.txt/.zip), e-mails (eml, mbox) or a marketplace export
+    (shopify, ebay, tiktok, csv) into the workbook; re-importing adds nothing.
+
+    Media and attachments are saved under ``evidence/`` beside the workbook.
+    """
+    from .importers import import_file as _import
+
+    wb = _workbook(workbook, env)
+    if not dry_run and isinstance(wb, FileWorkbook):
+        wb.check_writable()
+    try:
+        settings = _refresh.read_settings(wb, env)
+        folder = _workbook_folder(wb)
+        result = _import(wb, kind, Path(file), settings=settings, me=tuple(me),
+                         customer_id=customer, channel=channel,
+                         evidence_folder=(folder / "evidence") if folder and not dry_run
+                         else None,
+                         mapping=Path(mapping) if mapping else None, link_base=folder,
+                         progress=progress)
+        if not dry_run and wb.has_changes:
+            wb.save(progress)
+        return result
     finally:
         wb.close()

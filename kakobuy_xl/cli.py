@@ -391,6 +391,39 @@ def report(kind: str, path: str, now: str | None) -> None:
     click.echo(f"Wrote the '{name}' sheet in {path}.")
 
 
+@main.command("import")
+@click.argument("kind", type=click.Choice(["whatsapp", "eml", "mbox", "shopify", "ebay",
+                                           "tiktok", "csv"]))
+@click.argument("file", type=click.Path(exists=True))
+@workbook_option
+@click.option("--me", multiple=True,
+              help="Your name, phone or e-mail in the export (repeatable): those messages "
+                   "are outbound.")
+@click.option("--customer", default=None, help="The chat or mail is with this Customer ID.")
+@click.option("--channel", default=None, help="Channel to record (default: from KIND).")
+@click.option("--mapping", type=click.Path(dir_okay=False), default=None,
+              help="For csv: a saved JSON column mapping {our header: their header}.")
+@click.option("--dry-run", is_flag=True, help="Read and report, but write nothing.")
+@handle_errors
+def import_(kind: str, file: str, workbook: str, me: tuple[str, ...], customer: str | None,
+            channel: str | None, mapping: str | None, dry_run: bool) -> None:
+    """Import FILE (a chat, e-mails or a marketplace export) into the workbook."""
+    from . import api
+
+    progress = TerminalProgress()
+    try:
+        result = api.import_file(kind, file, workbook, me=me, customer=customer,
+                                 channel=channel, mapping=mapping, env=os.environ,
+                                 dry_run=dry_run, progress=progress)
+    finally:
+        progress.close()
+    click.echo(result.summary())
+    if len(result.problems):
+        click.echo(render_problems(result.problems))
+    if dry_run:
+        click.echo("Dry run: nothing was written.")
+
+
 def render_problems(problems: Any, limit: int = 200) -> str:
     """The problems table, one problem a line, in spreadsheet terms."""
     lines = []

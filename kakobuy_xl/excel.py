@@ -280,7 +280,53 @@ surveys = _not_yet("Surveys", "satisfaction surveys")
 risk_review = _not_yet("Risk review", "the escalation risk predictor")
 service_report = _not_yet("Service report", "the service report")
 monthly_report = _not_yet("Monthly report", "the monthly report")
-import_data = _not_yet("Import", "chat, e-mail and marketplace imports")
+_IMPORT_FILTER = ("Chats, mail and shop exports (*.txt;*.zip;*.eml;*.mbox;*.csv),"
+                  "*.txt;*.zip;*.eml;*.mbox;*.csv")
+
+
+def guess_import_kind(path: str) -> str | None:
+    """The import kind of a file from its name and, for a CSV, its header line."""
+    lower = path.lower()
+    for ext, kind in ((".zip", "whatsapp"), (".txt", "whatsapp"), (".eml", "eml"),
+                      (".mbox", "mbox")):
+        if lower.endswith(ext):
+            return kind
+    if not lower.endswith(".csv"):
+        return None
+    with contextlib.suppress(OSError):
+        with open(path, encoding="utf-8-sig", errors="replace") as f:
+            head = f.read(4096)
+        if "Lineitem name" in head:
+            return "shopify"
+        if "Sales Record Number" in head or "Order Number" in head:
+            return "ebay"
+        if "Seller SKU" in head or "SKU ID" in head:
+            return "tiktok"
+    return None
+
+
+def import_data(book: Any | None = None) -> None:
+    """Import: a WhatsApp chat, e-mails or a Shopify / eBay / TikTok Shop export."""
+    from . import api
+
+    with _macro(book, "Import") as (bk, wb):
+        try:
+            chosen = bk.app.api.GetOpenFilename(_IMPORT_FILTER)  # Windows Excel's dialog
+        except Exception:  # noqa: BLE001 - no dialog here (macOS, automation)
+            chosen = None
+        if not chosen or chosen is False:
+            _alert(bk, "Choose a file to import, or use the command line: kakobuy import "
+                   "KIND FILE --workbook THIS_WORKBOOK (KIND: whatsapp, eml, mbox, shopify, "
+                   "ebay, tiktok, csv).")
+            return
+        kind = guess_import_kind(str(chosen))
+        if kind is None:
+            _alert(bk, f"'{chosen}' is not a file kakobuy recognises. A generic CSV needs a "
+                   "column mapping: use kakobuy import csv FILE --mapping MAP.json.")
+            return
+        result = api.import_file(kind, str(chosen), wb, env=os.environ, progress=wb.status)
+        _report(bk, result.problems)
+        _alert(bk, result.summary())
 
 BUTTONS: dict[str, Callable[[Any | None], None]] = {
     "refresh": refresh,

@@ -238,8 +238,16 @@ def _translations(c: Context) -> pd.DataFrame:
     target = customer_lang.where(outbound, c.settings.seller_language)
     source = inter["language"].where(~outbound, c.settings.seller_language)
     wanted = inter["message"].where(~outbound | (inter["status"] == "draft"))
+    source = source.where(source != "und")
     out = translate_column(wanted, target, source, provider=c.translator,
-                           cache=c.translation_cache, names=names)
+                           cache=c.translation_cache, names=names, skip_unsupported=True)
+    if out.attrs.get("unsupported"):
+        c.problems.add("Interactions", "The translation provider cannot translate "
+                       f"{', '.join(out.attrs['unsupported'])}; those rows were left empty.",
+                       "Choose another provider on the Settings sheet for those languages.",
+                       column="Translation", severity="warning")
+    # Already in the reader's language: nothing to show.
+    out = out.where(out != wanted)
     return pd.DataFrame({"translation": out}, index=inter.index)
 
 

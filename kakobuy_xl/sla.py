@@ -673,7 +673,9 @@ def _run_clock(metric: _Metric, start: pd.Series, target: pd.Series, pause_from:
     if cap is not None:
         due = _tmin(due, cap).where(start.notna())
     left = metric.between(now_s, due)
-    done = metric.between(start, now_s) - frozen
+    # Before the clock starts (a "now" earlier than Opened At) nothing is used yet.
+    not_yet = now_s < start
+    done = (metric.between(start, now_s) - frozen).where(~not_yet, 0.0).clip(lower=0.0)
     total = done + left
     used = (done / total).where(total > 0, 1.0).where(due.notna())
     paused = p1.notna() & (p1 >= now_s) & (p0 < now_s)

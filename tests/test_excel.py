@@ -123,7 +123,7 @@ def test_unexpected_errors_never_show_a_traceback(unrefreshed, monkeypatch):
 
 BUILT_BUTTONS = ("refresh", "validate", "show_help", "analyse_messages", "classify_disputes",
                  "sla_check", "suggest_replies", "translate_selection", "dispute_report",
-                 "verify_records")
+                 "verify_records", "import_data")
 
 
 @pytest.mark.parametrize("button", [b for b in excel.BUTTONS if b not in BUILT_BUTTONS])
@@ -170,3 +170,36 @@ def test_translate_button_says_translation_is_off(demo_path):
     book = FakeBook(demo_path)
     excel.run_button("translate_selection", book)
     assert "Translation is off" in book.app.alerts[-1]["prompt"]
+
+
+def test_import_button_without_a_file_dialog_says_how(demo_path):
+    book = FakeBook(demo_path)
+    excel.run_button("import_data", book)
+    assert "kakobuy import" in book.app.alerts[-1]["prompt"]
+
+
+def test_import_button_imports_the_chosen_chat(demo_path, tmp_path):
+    chat = tmp_path / "WhatsApp Chat with Kim.txt"
+    chat.write_text("12/24/19, 11:23 - Kim: Where is my parcel?\n"
+                    "12/24/19, 11:30 - Shop: On its way!\n", encoding="utf-8")
+    book = FakeBook(demo_path)
+
+    class Api:
+        @staticmethod
+        def GetOpenFilename(_filter):
+            return str(chat)
+    book.app.api = Api()
+    excel.run_button("import_data", book)
+    assert "Interactions +2" in book.app.alerts[-1]["prompt"]
+
+
+@pytest.mark.parametrize("name,head,kind", [
+    ("chat.zip", "", "whatsapp"), ("a.eml", "", "eml"), ("box.mbox", "", "mbox"),
+    ("orders.csv", "Name,Email,Lineitem name\n", "shopify"),
+    ("ebay.csv", "Sales Record Number,Order Number\n", "ebay"),
+    ("tt.csv", "Order ID,Order Status,Seller SKU\n", "tiktok"),
+    ("other.csv", "a,b\n", None), ("photo.png", "", None)])
+def test_guess_import_kind(tmp_path, name, head, kind):
+    path = tmp_path / name
+    path.write_text(head, encoding="utf-8")
+    assert excel.guess_import_kind(str(path)) == kind

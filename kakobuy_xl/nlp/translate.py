@@ -447,8 +447,13 @@ def translate_column(
     cache: ResultCache | None = None,
     names: Sequence[str] | pd.Series | None = None,
     progress: Callable[[str, int, int], None] | None = None,
+    skip_unsupported: bool = False,
 ) -> pd.Series:
     """Translate a column: one request per unique masked text not already cached.
+
+    With ``skip_unsupported`` a language pair the provider cannot translate leaves its
+    rows empty instead of failing the column; the pairs are listed in the result's
+    ``attrs["unsupported"]``.
 
     ``target`` / ``source``: a language code, or a Series of codes per row ("auto" or an
     empty cell lets the provider detect the source). Rows that are empty, have no target,
@@ -508,6 +513,7 @@ def translate_column(
         src, tgt, _ = todo[key]
         groups.setdefault((src, tgt), []).append(key)
     done = 0
+    unsupported: list[str] = []
     report("translate", 0, len(missing))
     for (src, tgt), keys in groups.items():
         for start in range(0, len(keys), CHUNK):
@@ -515,6 +521,9 @@ def translate_column(
             try:
                 answers = provider.translate_batch([todo[k][2] for k in chunk], src, tgt)
             except BackendError as exc:
+                if skip_unsupported and "does not support the languages" in str(exc):
+                    unsupported.append(f"{src} -> {tgt}")
+                    break
                 # Answers received before the failure (``partial``, in order) are kept.
                 partial = getattr(exc, "partial", None) or []
                 cache.put_many(dict(zip(chunk, partial[:len(chunk)])))
@@ -530,8 +539,11 @@ def translate_column(
             done += len(chunk)
             report("translate", done, len(missing))
     for i, key, tokens in rows:
-        out[i] = unmask(found[key], tokens)
-    return pd.Series(out, index=index, dtype=object, name=texts.name)
+        if key in found:
+            out[i] = unmask(found[key], tokens)
+    result = pd.Series(out, index=index, dtype=object, name=texts.name)
+    result.attrs["unsupported"] = unsupported
+    return result
 
 
 __all__ = [
