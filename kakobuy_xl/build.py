@@ -464,7 +464,9 @@ def _write_sheets(quickstart: Path, dest: Path, functions: list[UdfFunction]) ->
     start = wb.create_sheet(START_SHEET)
     start.sheet_properties.codeName = start_code
     _write_start_sheet(start, functions)
-    contract = populate_workbook(wb)
+    from kakobuy_xl.templates import sheet_rows
+
+    contract = populate_workbook(wb, templates=sheet_rows())
     conf = wb.create_sheet(CONF_SHEET)
     conf.sheet_properties.codeName = conf_code
     _write_conf_sheet(conf)

@@ -304,3 +304,14 @@ def test_xlsm_opens_again_in_openpyxl_with_macro_type(tmp_path):
     assert _content_type_of_workbook(path) == XLSM_MAIN
     # No keep_vba: openpyxl would leave its in-memory vba_archive zip unclosed.
     assert openpyxl.load_workbook(path).sheetnames == ["SLA"]
+
+
+def test_overdue_and_at_risk_disputes_are_highlighted(tmp_path):
+    path = tmp_path / "cf.xlsx"
+    create_workbook(path)
+    ws = openpyxl.load_workbook(path)["Disputes"]
+    status = get_column_letter([c.value for c in ws[1]].index("SLA Status") + 1)
+    rules = [(str(rng.sqref), r.formula[0]) for rng in ws.conditional_formatting
+             for r in rng.rules]
+    assert {f for _, f in rules} == {f'${status}2="overdue"', f'${status}2="at_risk"'}
+    assert all(area.startswith("A2:") for area, _ in rules)

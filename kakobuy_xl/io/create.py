@@ -205,6 +205,27 @@ def _write_sheet(
     for tcol, col in zip(table.tableColumns, sheet.columns):
         tcol.name = col.header
     ws.add_table(table)
+    if sheet.name == schema.DISPUTES.name:
+        _highlight_sla(ws, sheet)
+
+
+# Overdue rows red, at-risk rows amber (Excel's own "bad" and "neutral" colours).
+_SLA_HIGHLIGHTS = (("overdue", "FFC7CE", "9C0006"), ("at_risk", "FFEB9C", "9C5700"))
+#: Rows the SLA highlight covers: far past any table a shop keeps, cheap for Excel.
+HIGHLIGHT_ROWS = 100_000
+
+
+def _highlight_sla(ws: Worksheet, sheet: schema.Sheet) -> None:
+    """Conditional formats that colour a dispute's row by its SLA Status."""
+    from openpyxl.formatting.rule import FormulaRule
+
+    status = get_column_letter(sheet.headers.index("SLA Status") + 1)
+    area = f"A2:{get_column_letter(len(sheet.columns))}{HIGHLIGHT_ROWS}"
+    for value, fill, font in _SLA_HIGHLIGHTS:
+        ws.conditional_formatting.add(area, FormulaRule(
+            formula=[f'${status}2="{value}"'], stopIfTrue=True,
+            fill=PatternFill("solid", start_color=fill, end_color=fill),
+            font=Font(color=font)))
 
 
 def _write_header(cell, col: schema.Column) -> None:
