@@ -113,8 +113,10 @@ def sheet_rows(frame: pd.DataFrame | None = None) -> list[dict[str, Any]]:
     headers = {c.name: c.header for c in SHEETS["Templates"].columns}
     out = []
     for row in frame.to_dict("records"):
-        out.append({headers[k]: (v.date() if isinstance(v, pd.Timestamp) else v)
-                    for k, v in row.items() if k in headers})
+        cells = {headers[k]: (v.date() if isinstance(v, pd.Timestamp) else v)
+                 for k, v in row.items() if k in headers}
+        cells.setdefault(headers["uses"], 0)  # what the first refresh would write
+        out.append(cells)
     return out
 
 
