@@ -35,7 +35,7 @@ DEMO_NOW = dt.datetime(2025, 6, 30, 12, 0)
 
 __all__ = ["DemoResult", "analyze", "build_workbook", "cache_folder", "demo", "eval", "init",
            "dossier", "evidence_pack", "import_file", "open_workbook", "refresh", "result_cache", "seller_key",
-           "report", "sla", "suggest", "translate", "translation_cache", "translator", "validate",
+           "repair", "report", "sla", "suggest", "translate", "translation_cache", "translator", "validate",
            "verify"]
 WORKBOOK_FILE = Path("workbook") / "Kakobuy.xlsm"
 
@@ -602,6 +602,24 @@ def import_file(kind: str, file: str | os.PathLike[str],
                          progress=progress)
         if not dry_run and wb.has_changes:
             wb.save(progress)
+        return result
+    finally:
+        wb.close()
+
+
+def repair(target: str | os.PathLike[str] | WorkbookIO, *,
+           env: Mapping[str, str] | None = None, dry_run: bool = False):
+    """Add the shipped rows a workbook lacks (SLA, Platform Rules, Settings, Workflows,
+    templates) and upgrade shipped templates; never a user's own or edited row."""
+    from .repair import repair as _repair
+
+    wb = _workbook(target, env)
+    if not dry_run and isinstance(wb, FileWorkbook):
+        wb.check_writable()
+    try:
+        result = _repair(wb)
+        if not dry_run and wb.has_changes:
+            wb.save()
         return result
     finally:
         wb.close()

@@ -89,11 +89,18 @@ def main() -> None:
 @main.command()
 @click.argument("path", type=click.Path(dir_okay=False))
 @click.option("--force", is_flag=True, help="Replace an existing file (kept as a backup).")
+@click.option("--repair", is_flag=True,
+              help="Existing workbook: add the shipped rows it lacks (SLA, Platform Rules, "
+                   "Settings, Workflows, templates) and upgrade shipped templates; your own "
+                   "and edited rows are kept.")
 @handle_errors
-def init(path: str, force: bool) -> None:
+def init(path: str, force: bool, repair: bool) -> None:
     """Create a new, empty workbook PATH (.xlsx or .xlsm) with every sheet."""
     from . import api
 
+    if repair:
+        click.echo(api.repair(path, env=os.environ).summary())
+        return
     created = api.init(path, force=force)
     click.echo(f"Created {created}: {', '.join(_sheet_names())}.")
 
