@@ -13,7 +13,7 @@ from kakobuy_xl.templates import shipped_library
 def test_dispute_reply_is_in_the_customers_language_and_filled_in():
     disputes = pd.DataFrame({"dispute_id": ["D1", "D2"], "customer_id": ["C1", "C2"],
                              "order_id": ["O1", None],
-                             "resolution_amount": [12.5, float("nan")]}, index=[2, 3])
+                             "resolution_amount": [12500.0, float("nan")]}, index=[2, 3])
     customers = pd.DataFrame({"customer_id": ["c1", "C2"], "name": ["Kim", "Ana"],
                               "preferred_language": ["ko", None], "country": ["KR", "BR"],
                               "language_auto": [None, "pt"]})
@@ -25,7 +25,7 @@ def test_dispute_reply_is_in_the_customers_language_and_filled_in():
         disputes, pd.Series(["refund_offer", "follow_up"], index=[2, 3]), shipped_library(),
         customers, orders, None, seller_name="Mina Shop")
     assert out[0].template_id == "refund_offer-ko" and out[0].language == "ko"
-    assert "Kim" in out[0].text and "O1" in out[0].text and "₩13" in out[0].text
+    assert "Kim" in out[0].text and "O1" in out[0].text and "₩12,500" in out[0].text
     assert "Mina Shop" in out[0].text and out[0].missing == []
     assert out[1].language == "pt" and "Ana" in out[1].text
     assert out[1].missing == ["order_id"] and "[order_id]" in out[1].text

@@ -17,6 +17,8 @@ from typing import Any, Callable, Iterator, Mapping
 import numpy as np
 import pandas as pd
 
+from ..report_sheet import col_letters
+
 ROW_OPEN = re.compile(rb"<((?:[\w.-]+:)?)row\b([^>]*?)(/?)>")
 CELL = re.compile(rb"<(?:[\w.-]+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:[\w.-]+:)?c>)", re.S)
 ATTR_R = re.compile(rb'\br="([A-Za-z]*)(\d*)"')
@@ -51,13 +53,6 @@ def col_index(letters: str | bytes) -> int:
     return n
 
 
-def col_letters(index: int) -> str:
-    """1 -> ``'A'``, 28 -> ``'AB'``."""
-    out = ""
-    while index:
-        index, rem = divmod(index - 1, 26)
-        out = chr(65 + rem) + out
-    return out
 
 
 def parse_ref(ref: str) -> tuple[int, int, int, int]:
