@@ -323,6 +323,10 @@ STEPS: tuple[Step, ...] = (
     Step("order tracking", "Orders", ("Orders",),
          lambda c: orders.order_tracking(c.frame("Orders"), c.frame("Disputes"), c.now,
                                          c.settings.delay_grace_days)),
+    # Before the replies: they use each customer's language found in this run.
+    Step("customer activity", "Customers", ("Customers",),
+         lambda c: customers.customer_activity(c.frame("Customers"), c.frame("Interactions"),
+                                               c.frame("Disputes"))),
     Step("dispute grades", "Disputes", ("Disputes",), _dispute_grades),
     Step("evidence files", "Evidence", ("Evidence",), _evidence_files),
     Step("evidence missing", "Disputes", ("Disputes",), _evidence_missing),
@@ -336,9 +340,6 @@ STEPS: tuple[Step, ...] = (
     Step("translations", "Interactions", ("Interactions",), _translations),
     Step("record hashes", "Interactions", ("Interactions",), _record_hashes("Interactions")),
     Step("evidence record hashes", "Evidence", ("Evidence",), _record_hashes("Evidence")),
-    Step("customer activity", "Customers", ("Customers",),
-         lambda c: customers.customer_activity(c.frame("Customers"), c.frame("Interactions"),
-                                               c.frame("Disputes"))),
 )
 
 
@@ -447,7 +448,8 @@ def _same(kind: str, new: pd.Series, old: pd.Series) -> pd.Series:
 def _cell_values(kind: str, values: pd.Series) -> pd.Series:
     """Plain Python values for the writer: None, str, float/int, datetime."""
     if kind in ("date", "datetime"):
-        t = pd.to_datetime(values, errors="coerce")
+        # Excel keeps milliseconds at best; computed clocks may carry nanoseconds.
+        t = pd.to_datetime(values, errors="coerce").dt.round("s")
         return pd.Series([None if pd.isna(v) else v.to_pydatetime() for v in t],
                          index=values.index, dtype=object)
     if kind in ("int", "number", "money", "percent"):

@@ -149,3 +149,10 @@ def test_refresh_translates_only_when_turned_on(demo_path, libre, tmp_path):
     assert len(inbound) > 50 and inbound["Translation"].str.startswith("en: ").all()
     api.refresh(demo_path, now=dt.datetime(2025, 6, 30, 12), env=env, settings=on)
     assert len(libre.requests) == sent  # cached: nothing sent twice
+
+
+def test_a_second_refresh_of_the_demo_changes_nothing(demo_path):
+    # Every column is computed from this run's facts, never from a stale neighbour
+    # (e.g. replies from the customers' languages found in the same run).
+    again = api.refresh(demo_path, now=dt.datetime(2025, 6, 30, 12), dry_run=True)
+    assert again.cells_changed == 0, again.changes
