@@ -71,6 +71,35 @@ def signals(text: Any) -> set[str]:
     return {name for name, pattern in _signals().items() if pattern.search(text)}
 
 
+@lru_cache(maxsize=1)
+def _signals_version() -> str:
+    import hashlib
+
+    return hashlib.sha256(_data("grade_signals.csv").encode()).hexdigest()[:12]
+
+
+def _cached_signals(texts: pd.Series, cache: Any) -> list[set[str]]:
+    """:func:`signals` of every text; unchanged texts come from ``cache``."""
+    if cache is None:
+        return [signals(t) for t in texts.tolist()]
+    from .nlp.cache import combine_keys, text_digests
+
+    keys = combine_keys("grade-signals:" + _signals_version(), text_digests(texts)).tolist()
+    wanted = [k for k in dict.fromkeys(keys) if k is not None]
+    known = cache.get_many(wanted)
+    fresh: dict[str, list[str]] = {}
+    out = []
+    for k, t in zip(keys, texts.tolist()):
+        if k is None:
+            out.append(set())
+            continue
+        if k not in known and k not in fresh:
+            fresh[k] = sorted(signals(t))
+        out.append(set(known.get(k, fresh.get(k, []))))
+    cache.put_many(fresh)
+    return out
+
+
 def _filled(series: pd.Series) -> pd.Series:
     return series.notna() & (series.astype(str).str.strip() != "")
 
@@ -78,15 +107,16 @@ def _filled(series: pd.Series) -> pd.Series:
 def grade_disputes(disputes: pd.DataFrame, texts: pd.Series, *,
                    message_intents: pd.Series | None = None,
                    order_values: pd.Series | None = None,
-                   high_value: float = HIGH_VALUE) -> pd.DataFrame:
+                   high_value: float = HIGH_VALUE, cache: Any = None) -> pd.DataFrame:
     """Grade (auto) and why, for every dispute.
 
     ``texts`` is the dispute's description with the customer's messages about it;
     ``message_intents`` holds, per dispute, the set of intents of those messages;
     ``order_values`` the linked order's value in the home currency (NaN when unknown
     or in another currency). Returns columns ``grade_auto`` and ``grade_reason``.
+    ``cache`` (a ResultCache) keeps the signals of each text by content hash.
     """
-    found = [signals(t) for t in texts.reindex(disputes.index).tolist()]
+    found = _cached_signals(texts.reindex(disputes.index), cache)
     public = np.array(["public" in f for f in found], dtype=bool)
     escalation_words = np.array(["escalation" in f for f in found], dtype=bool)
     case = _filled(disputes["platform_case_id"]).to_numpy(bool)

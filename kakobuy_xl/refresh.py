@@ -49,6 +49,8 @@ class Context:
     # apart so a translation is never sent twice.
     translator: object | None = None
     translation_cache: ResultCache | None = None
+    # Intermediate results shared by steps within one refresh.
+    memo: dict[str, object] = field(default_factory=dict)
 
     @property
     def backends(self) -> Backends:
@@ -86,7 +88,14 @@ def _message_analysis(c: Context) -> pd.DataFrame:
 
 
 def _dispute_texts(c: Context) -> pd.Series:
-    """Each dispute's description joined with the customer's own messages about it."""
+    """Each dispute's description joined with the customer's own messages about it
+    (computed once per refresh: types and grades both read it)."""
+    if "dispute_texts" not in c.memo:
+        c.memo["dispute_texts"] = _join_dispute_texts(c)
+    return c.memo["dispute_texts"]
+
+
+def _join_dispute_texts(c: Context) -> pd.Series:
     disputes = c.frame("Disputes")
     assert disputes is not None
     text = disputes["description"].astype(object)
@@ -147,7 +156,7 @@ def _dispute_grades(c: Context) -> pd.DataFrame:
                            index=disputes.index, dtype=float)
     graded = disputes_mod.grade_disputes(
         disputes.assign(type=_effective(disputes, "type", "type_auto")), _dispute_texts(c),
-        message_intents=intents, order_values=values)
+        message_intents=intents, order_values=values, cache=c.cache)
     return graded[["grade_auto"]]
 
 
