@@ -270,6 +270,12 @@ def seal(frame: pd.DataFrame, sheet_name: str, key: bytes | None = None) -> pd.S
     """
     sheet = _sheet(sheet_name)
     key = key or None
+    existing = frame.get("record_hash")
+    if existing is not None and len(frame) and all(
+            isinstance(v, str) and v.strip() for v in existing.tolist()):
+        # Every row is sealed already (the usual refresh): nothing to serialise or hash.
+        return pd.Series(existing.tolist(), index=frame.index, name="record_hash",
+                         dtype=object)
     rows = _rows(frame, sheet)
     values = [r.text for r in rows]
     last_marked = max((r.pos for r in rows if r.text), default=-1)
