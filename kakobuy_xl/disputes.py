@@ -33,7 +33,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .keys import id_key, lookup
+from .keys import id_key, lookup, related
 from .schema import CLOSED_DISPUTE_STATUSES, DISPUTE_TYPES, WORKFLOW_CONDITIONS
 
 CONDITIONS = WORKFLOW_CONDITIONS
@@ -232,11 +232,8 @@ def conditions(disputes: pd.DataFrame, interactions: pd.DataFrame | None,
         followed = pd.Series(((last > resolved_at) & resolved_at.notna()).to_numpy(), index=idx)
     out["responded"] = disputes["first_response_at"].notna().to_numpy() | outbound_any.to_numpy()
     if orders is not None and len(orders):
-        tracking = pd.Series(_filled(orders["tracking_no"]).to_numpy(),
-                             index=id_key(orders["order_id"]))
-        tracking = tracking[~tracking.index.duplicated()]
-        out["tracking"] = lookup(id_key(disputes["order_id"]), tracking).fillna(False) \
-            .astype(bool).to_numpy()
+        out["tracking"] = related(id_key(disputes["order_id"]), orders["order_id"], _filled(orders["tracking_no"]),
+                                  default=False).astype(bool).to_numpy()
     if evidence is not None and len(evidence):
         usable = evidence[evidence["dispute_id"].notna() & (evidence.get(
             "exists", pd.Series(None, index=evidence.index)) != "no")]

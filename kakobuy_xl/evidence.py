@@ -38,7 +38,7 @@ import pandas as pd
 
 from .errors import ConfigError
 from .io.atomic import write_atomically
-from .keys import id_key, lookup
+from .keys import id_key, related
 from .nlp.cache import ResultCache
 from .schema import CLOSED_DISPUTE_STATUSES
 
@@ -380,15 +380,12 @@ def _checklist_status(disputes: pd.DataFrame, evidence: pd.DataFrame | None,
     currency = np.full(n, "", dtype=object)
     country = np.full(n, "", dtype=object)
     if orders is not None and len(orders) and "order_id" in disputes.columns:
-        okeys = id_key(orders["order_id"])
-        first = ~okeys.duplicated() & okeys.notna()
         dkeys = id_key(disputes["order_id"])
 
         def pick(col: str) -> pd.Series:
             values = orders[col] if col in orders.columns else \
                 pd.Series(None, index=orders.index, dtype=object)
-            table = pd.Series(values.tolist(), index=okeys.tolist(), dtype=object)
-            return lookup(dkeys, table[first.to_numpy()])
+            return related(dkeys, orders["order_id"], values)
 
         amount = pd.to_numeric(pick("order_value"), errors="coerce").to_numpy(dtype=float)
         currency = np.array([str(c).strip().upper() if isinstance(c, str) else ""

@@ -26,3 +26,29 @@ def lookup(keys: pd.Series, values: pd.Series, default: object = None) -> pd.Ser
     table = values.to_dict()
     return pd.Series([table.get(k, default) for k in keys.tolist()], index=keys.index,
                      dtype=object)
+
+
+def first_by_id(ids: pd.Series, values: pd.Series) -> pd.Series:
+    """``values`` indexed by the matching key of ``ids``: the first row wins for a
+    repeated ID, rows without an ID are left out.
+
+    >>> first_by_id(pd.Series(["C1 ", "c1", None]), pd.Series([1, 2, 3])).to_dict()
+    {'c1': 1}
+    """
+    table: dict[str, object] = {}
+    for k, v in zip(id_key(ids).tolist(), values.tolist()):
+        if k is not None and k not in table:
+            table[k] = v
+    return pd.Series(list(table.values()), index=list(table.keys()), dtype=object)
+
+
+def related(keys: pd.Series, ids: pd.Series, values: pd.Series,
+            default: object = None) -> pd.Series:
+    """For each key (already an :func:`id_key`), the value of the first row of another
+    table whose ID matches it: an order's value for each dispute, a customer's name for
+    each message.
+
+    >>> related(pd.Series(["o1", "o9"]), pd.Series(["O1", "o1"]), pd.Series([10, 20])).tolist()
+    [10, None]
+    """
+    return lookup(keys, first_by_id(ids, values), default)

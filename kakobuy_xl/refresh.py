@@ -22,7 +22,7 @@ from .errors import BackendError, ConfigError, SheetNotFound, WorkbookError
 from .nlp.analysis import Backends, analyse_messages, classify_disputes
 from .nlp.cache import MemoryResultCache, ResultCache
 from .io.base import Progress, WorkbookIO, find_header, no_progress
-from .keys import id_key, lookup
+from .keys import id_key, lookup, related
 from .schema import SETTINGS, SHEETS, TABLE_SHEETS, Sheet
 from .settings import Settings, resolve
 from .validation import Problems, TypedTable, coerce_table
@@ -80,9 +80,8 @@ def _message_analysis(c: Context) -> pd.DataFrame:
     priors = None
     customers_frame = c.frame("Customers")
     if customers_frame is not None:
-        languages = pd.Series(customers_frame["preferred_language"].tolist(),
-                              index=id_key(customers_frame["customer_id"]))
-        priors = lookup(id_key(inter["customer_id"]), languages[languages.index.notna()])
+        priors = related(id_key(inter["customer_id"]), customers_frame["customer_id"],
+                         customers_frame["preferred_language"])
     inbound = inter["direction"] != "out"
     return analyse_messages(inter["message"], priors, inbound, c.backends, c.cache)
 
@@ -149,10 +148,8 @@ def _dispute_grades(c: Context) -> pd.DataFrame:
         home = c.settings.home_currency.upper()
         # Only values known to be in the home currency count: no exchange rates offline.
         same = cur.isna() | (cur.astype(str).str.strip().str.upper().isin(["", home]))
-        v = pd.Series(orders_frame["order_value"].where(same).tolist(),
-                      index=id_key(orders_frame["order_id"]))
-        values = pd.Series(lookup(id_key(disputes["order_id"]),
-                                  v[v.index.notna() & ~v.index.duplicated()]).tolist(),
+        values = pd.Series(related(id_key(disputes["order_id"]), orders_frame["order_id"],
+                                   orders_frame["order_value"].where(same)).tolist(),
                            index=disputes.index, dtype=float)
     graded = disputes_mod.grade_disputes(
         disputes.assign(type=_effective(disputes, "type", "type_auto")), _dispute_texts(c),
@@ -238,8 +235,8 @@ def _translations(c: Context) -> pd.DataFrame:
     lang_of = replies.customer_languages(customers_frame)
     names = None
     if customers_frame is not None and len(customers_frame):
-        n = pd.Series(customers_frame["name"].tolist(), index=id_key(customers_frame["customer_id"]))
-        names = lookup(id_key(inter["customer_id"]), n[n.index.notna() & ~n.index.duplicated()])
+        names = related(id_key(inter["customer_id"]), customers_frame["customer_id"],
+                        customers_frame["name"])
         names = names.map(lambda v: [v, c.settings.seller_name] if isinstance(v, str)
                           else [c.settings.seller_name])
     customer_lang = lookup(id_key(inter["customer_id"]), lang_of)

@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from .keys import id_key, lookup
+from .keys import first_by_id, id_key, related
 from .templates import (TemplateIndex, choose_language, render, reply_values, scenario_for_intent,
                         shipped_library, suggest_one, suggest_templates)
 
@@ -44,8 +44,7 @@ def customer_languages(customers: pd.DataFrame | None) -> pd.Series:
     pref = customers["preferred_language"].astype(object)
     auto = customers.get("language_auto", pd.Series(None, index=customers.index)).astype(object)
     lang = pref.where(pref.map(lambda v: _text(v) is not None), auto)
-    s = pd.Series(lang.tolist(), index=id_key(customers["customer_id"]))
-    return s[s.index.notna() & ~s.index.duplicated()]
+    return first_by_id(customers["customer_id"], lang)
 
 
 def message_suggestions(interactions: pd.DataFrame, templates: pd.DataFrame,
@@ -60,15 +59,11 @@ def message_suggestions(interactions: pd.DataFrame, templates: pd.DataFrame,
     inter = interactions[inbound]
     preferred = None
     if customers is not None and len(customers):
-        pref = pd.Series(customers["preferred_language"].tolist(),
-                         index=id_key(customers["customer_id"]))
-        preferred = lookup(id_key(inter["customer_id"]), pref[pref.index.notna() &
-                                                              ~pref.index.duplicated()])
+        preferred = related(id_key(inter["customer_id"]), customers["customer_id"],
+                            customers["preferred_language"])
     delayed = None
     if orders is not None and len(orders) and "delay_flag" in orders:
-        flags = pd.Series(orders["delay_flag"].tolist(), index=id_key(orders["order_id"]))
-        delayed = lookup(id_key(inter["order_id"]), flags[flags.index.notna() &
-                                                         ~flags.index.duplicated()])
+        delayed = related(id_key(inter["order_id"]), orders["order_id"], orders["delay_flag"])
     result = suggest_templates(
         templates, inter["message"], inter["intent"], inter["intent_confidence"],
         inter["needs_clarification"], detected=inter["language"], preferred=preferred,

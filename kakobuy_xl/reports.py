@@ -19,7 +19,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from .keys import id_key, lookup
+from .keys import id_key, related
 from .report_sheet import Chart, ReportSheet, ReportTable, Tile
 from .schema import CLOSED_DISPUTE_STATUSES
 
@@ -55,13 +55,9 @@ def dispute_facts(disputes: pd.DataFrame, clocks: pd.DataFrame,
     eff_grade = disputes["grade"].where(disputes["grade"].notna(), disputes.get("grade_auto"))
     country = product = pd.Series([None] * len(disputes), index=disputes.index, dtype=object)
     if orders is not None and len(orders):
-        okeys = id_key(orders["order_id"])
-        keep = okeys.notna() & ~okeys.duplicated()
-        o = orders[keep.to_numpy()]
-        ok = okeys[keep]
         dkeys = id_key(disputes["order_id"])
-        country = lookup(dkeys, pd.Series(o["destination_country"].tolist(), index=ok))
-        product = lookup(dkeys, pd.Series(o["product"].tolist(), index=ok))
+        country = related(dkeys, orders["order_id"], orders["destination_country"])
+        product = related(dkeys, orders["order_id"], orders["product"])
     closed = disputes["status"].isin(CLOSED_DISPUTE_STATUSES) | disputes["resolved_at"].notna()
     opened = pd.to_datetime(disputes["opened_at"], errors="coerce")
     return pd.DataFrame({
