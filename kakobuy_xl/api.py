@@ -516,10 +516,11 @@ def sla(target: str | os.PathLike[str] | WorkbookIO, *, now: dt.datetime | None 
     typed = result.tables.get("Disputes")
     if typed is None or not typed.usable:
         raise WorkbookError("The workbook has no usable Disputes sheet; run `kakobuy validate`.")
-    d = typed.frame
-    grade = d["grade"].where(d["grade"].notna(), d["grade_auto"])
+    from .disputes import effective
+
+    d = effective(typed.frame)
     out = pd.DataFrame({"excel_row": d.index, "dispute_id": d["dispute_id"],
-                        "platform": d["platform"], "grade": grade, "status": d["status"],
+                        "platform": d["platform"], "grade": d["grade"], "status": d["status"],
                         "sla_status": d["sla_status"], "response_due": d["response_due"],
                         "resolution_due": d["resolution_due"],
                         "platform_deadline": d["platform_deadline"],
@@ -541,7 +542,7 @@ def report(kind: str, target: str | os.PathLike[str] | WorkbookIO, *,
            progress: Progress = no_progress) -> str:
     """Write a report sheet (``disputes``: the Dispute Report) into the workbook and save.
     Returns the sheet's name."""
-    from . import reports, sla
+    from . import disputes, reports, sla
 
     if kind not in REPORTS:
         raise ConfigError(f"Unknown report '{kind}' (known: {', '.join(REPORTS)}).")
@@ -559,14 +560,12 @@ def report(kind: str, target: str | os.PathLike[str] | WorkbookIO, *,
             raise WorkbookError("The workbook has no usable Disputes sheet; run "
                                 "`kakobuy validate`.")
         frames = {n: t.frame for n, t in result.tables.items() if t.usable}
-        d = frames["Disputes"]
-        eff = d.assign(type=d["type"].where(d["type"].notna(), d["type_auto"]),
-                       grade=d["grade"].where(d["grade"].notna(), d["grade_auto"]))
+        eff = disputes.effective(frames["Disputes"])
         clocks = sla.dispute_clocks(eff, frames.get("Interactions"), frames.get("SLA"),
                                     frames.get("Platform Rules"),
                                     sla.BusinessCalendar.from_settings(settings), when,
                                     settings.deadline_buffer_hours)
-        facts = reports.dispute_facts(d, clocks, frames.get("Orders"))
+        facts = reports.dispute_facts(eff, clocks, frames.get("Orders"))
         sheet = reports.dispute_report(facts, when)
         wb.write_sheet(sheet)
         wb.save(progress)

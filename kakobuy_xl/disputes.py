@@ -100,6 +100,20 @@ def _cached_signals(texts: pd.Series, cache: Any) -> list[set[str]]:
     return out
 
 
+def _user_else_auto(frame: pd.DataFrame, user: str, auto: str) -> pd.Series:
+    typed = _filled(frame[user]) if user in frame else pd.Series(False, index=frame.index)
+    fallback = frame[auto] if auto in frame else None
+    base = frame[user] if user in frame else pd.Series(None, index=frame.index, dtype=object)
+    return base.astype(object).where(typed, fallback)
+
+
+def effective(disputes: pd.DataFrame) -> pd.DataFrame:
+    """``disputes`` with ``type`` and ``grade`` as they count: the user's value where
+    typed, else Type (auto) / Grade (auto)."""
+    return disputes.assign(type=_user_else_auto(disputes, "type", "type_auto"),
+                           grade=_user_else_auto(disputes, "grade", "grade_auto"))
+
+
 def _filled(series: pd.Series) -> pd.Series:
     return series.notna() & (series.astype(str).str.strip() != "")
 
@@ -121,7 +135,7 @@ def grade_disputes(disputes: pd.DataFrame, texts: pd.Series, *,
     escalation_words = np.array(["escalation" in f for f in found], dtype=bool)
     case = _filled(disputes["platform_case_id"]).to_numpy(bool)
     escalated = (disputes["status"] == "escalated").fillna(False).to_numpy(bool)
-    dtype = disputes["type"].where(_filled(disputes["type"]), disputes.get("type_auto"))
+    dtype = _user_else_auto(disputes, "type", "type_auto")
     demand_type = dtype.isin(DEMAND_TYPES).to_numpy(bool)
     intents = (message_intents.reindex(disputes.index) if message_intents is not None
                else pd.Series([None] * len(disputes), index=disputes.index))

@@ -351,10 +351,9 @@ def _text_column(frame: pd.DataFrame, name: str) -> pd.Series:
 
 
 def _effective_type(disputes: pd.DataFrame) -> pd.Series:
-    kind = _text_column(disputes, "type")
-    if "type_auto" in disputes.columns:
-        kind = kind.where(kind.notna(), _text_column(disputes, "type_auto"))
-    return kind
+    from .disputes import effective
+
+    return effective(disputes)["type"]
 
 
 def _checklist_status(disputes: pd.DataFrame, evidence: pd.DataFrame | None,

@@ -111,12 +111,6 @@ def _join_dispute_texts(c: Context) -> pd.Series:
     return text
 
 
-def _effective(frame: pd.DataFrame, user: str, auto: str) -> pd.Series:
-    """The user's value where typed, else the computed one."""
-    typed = frame[user].notna() & (frame[user].astype(str).str.strip() != "")
-    return frame[user].where(typed, frame[auto] if auto in frame else None)
-
-
 def _dispute_types(c: Context) -> pd.DataFrame:
     result = classify_disputes(_dispute_texts(c), None, c.backends, c.cache)
     return result.rename(columns={"dispute_type": "type_auto",
@@ -126,8 +120,7 @@ def _dispute_types(c: Context) -> pd.DataFrame:
 def _effective_disputes(c: Context) -> pd.DataFrame:
     disputes = c.frame("Disputes")
     assert disputes is not None
-    return disputes.assign(type=_effective(disputes, "type", "type_auto"),
-                           grade=_effective(disputes, "grade", "grade_auto"))
+    return disputes_mod.effective(disputes)
 
 
 def _dispute_grades(c: Context) -> pd.DataFrame:
@@ -152,7 +145,7 @@ def _dispute_grades(c: Context) -> pd.DataFrame:
                                    orders_frame["order_value"].where(same)).tolist(),
                            index=disputes.index, dtype=float)
     graded = disputes_mod.grade_disputes(
-        disputes.assign(type=_effective(disputes, "type", "type_auto")), _dispute_texts(c),
+        disputes_mod.effective(disputes), _dispute_texts(c),
         message_intents=intents, order_values=values, cache=c.cache)
     return graded[["grade_auto"]]
 

@@ -50,9 +50,8 @@ def region(country: object) -> str:
 
 def dispute_facts(disputes: pd.DataFrame, clocks: pd.DataFrame,
                   orders: pd.DataFrame | None) -> pd.DataFrame:
-    """One row per dispute with what the report groups and measures."""
-    eff_type = disputes["type"].where(disputes["type"].notna(), disputes.get("type_auto"))
-    eff_grade = disputes["grade"].where(disputes["grade"].notna(), disputes.get("grade_auto"))
+    """One row per dispute with what the report groups and measures (``disputes`` with
+    the effective type and grade: :func:`kakobuy_xl.disputes.effective`)."""
     country = product = pd.Series([None] * len(disputes), index=disputes.index, dtype=object)
     if orders is not None and len(orders):
         dkeys = id_key(disputes["order_id"])
@@ -61,8 +60,8 @@ def dispute_facts(disputes: pd.DataFrame, clocks: pd.DataFrame,
     closed = disputes["status"].isin(CLOSED_DISPUTE_STATUSES) | disputes["resolved_at"].notna()
     opened = pd.to_datetime(disputes["opened_at"], errors="coerce")
     return pd.DataFrame({
-        "type": eff_type.fillna("unclassified").astype(str),
-        "grade": eff_grade.fillna("ungraded").astype(str),
+        "type": disputes["type"].fillna("unclassified").astype(str),
+        "grade": disputes["grade"].fillna("ungraded").astype(str),
         "platform": disputes["platform"].fillna("Unknown").astype(str),
         "region": [region(c) for c in country.tolist()],
         "product": product.where(product.notna(), "Unknown").astype(str),
