@@ -72,6 +72,8 @@ class Step:
     sheet: str
     needs: tuple[str, ...]
     run: Callable[[Context], pd.DataFrame]
+    # Runs only when this says so (e.g. translation only when a provider is on).
+    when: Callable[[Context], bool] | None = None
 
 
 def _message_analysis(c: Context) -> pd.DataFrame:
@@ -336,7 +338,9 @@ STEPS: tuple[Step, ...] = (
              c.frame("Interactions"))})),
     Step("suggested templates", "Interactions", ("Interactions",), _suggested_templates),
     Step("template checks", "Templates", ("Templates",), _template_checks),
-    Step("translations", "Interactions", ("Interactions",), _translations),
+    # Off unless the user turned a provider on: nothing leaves the machine.
+    Step("translations", "Interactions", ("Interactions",), _translations,
+         when=lambda c: c.translator is not None),
     Step("record hashes", "Interactions", ("Interactions",), _record_hashes("Interactions")),
     Step("evidence record hashes", "Evidence", ("Evidence",), _record_hashes("Evidence")),
 )
@@ -508,8 +512,8 @@ def refresh(wb: WorkbookIO, settings: Settings, now: dt.datetime, *, dry_run: bo
         if any(ctx.frame(n) is None for n in step.needs):
             skipped.append(step.name)
             continue
-        if step.name == "translations" and translator is None:
-            continue  # translation is off: nothing leaves the machine
+        if step.when is not None and not step.when(ctx):
+            continue
         try:
             computed = step.run(ctx)
         except (BackendError, ConfigError) as exc:
