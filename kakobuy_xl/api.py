@@ -415,17 +415,14 @@ def evidence_pack(dispute_id: str, workbook: str | os.PathLike[str] | WorkbookIO
 
     The default name is ``evidence-<DISPUTE_ID>.zip`` next to the workbook.
     """
-    from .evidence import build_evidence_pack
+    from .evidence import build_evidence_pack, evidence_root
 
     frames, settings, folder = _load(workbook, env, ("Disputes", "Evidence", "Orders",
                                                      "Interactions"))
     if "Disputes" not in frames:
         raise WorkbookError("The workbook has no usable Disputes sheet; run `kakobuy validate`.")
     base = folder or Path.cwd()
-    evidence_folder = base
-    if settings.evidence_folder.strip():
-        chosen = Path(settings.evidence_folder.strip().replace("\\", "/"))
-        evidence_folder = chosen if chosen.is_absolute() else base / chosen
+    evidence_folder = evidence_root(settings.evidence_folder, base)
     safe = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in dispute_id.strip())
     target = Path(out) if out is not None else base / (
         f"evidence-{safe}.zip" if as_zip else f"evidence-{safe}")
@@ -583,8 +580,10 @@ def import_file(kind: str, file: str | os.PathLike[str],
     """Import a WhatsApp chat (.txt/.zip), e-mails (eml, mbox) or a marketplace export
     (shopify, ebay, tiktok, csv) into the workbook; re-importing adds nothing.
 
-    Media and attachments are saved under ``evidence/`` beside the workbook.
+    Media and attachments are saved in an ``evidence/`` folder under the evidence folder
+    (the ``evidence_folder`` setting, else the workbook's folder).
     """
+    from .evidence import evidence_root
     from .importers import import_file as _import
 
     wb = _workbook(workbook, env)
@@ -592,12 +591,13 @@ def import_file(kind: str, file: str | os.PathLike[str],
         wb.check_writable()
     try:
         settings = _refresh.read_settings(wb, env)
-        folder = _workbook_folder(wb)
+        # Media go where refresh looks for evidence, so their rows resolve.
+        root = evidence_root(settings.evidence_folder, _workbook_folder(wb))
         result = _import(wb, kind, Path(file), settings=settings, me=tuple(me),
                          customer_id=customer, channel=channel,
-                         evidence_folder=(folder / "evidence") if folder and not dry_run
+                         evidence_folder=(root / "evidence") if root and not dry_run
                          else None,
-                         mapping=Path(mapping) if mapping else None, link_base=folder,
+                         mapping=Path(mapping) if mapping else None, link_base=root,
                          progress=progress)
         if not dry_run and wb.has_changes:
             wb.save(progress)

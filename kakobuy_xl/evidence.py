@@ -47,6 +47,7 @@ __all__ = [
     "PackResult",
     "build_evidence_pack",
     "evidence_missing",
+    "evidence_root",
     "file_status",
     "load_checklists",
     "load_pack_limits",
@@ -149,6 +150,19 @@ def _clean_hash(value: object) -> str | None:
 def _problem(row: object, value: object, problem: str, fix: str) -> dict[str, Any]:
     return {"excel_row": int(row) if isinstance(row, (int, np.integer)) else row,
             "column": _FILE_COLUMN, "value": value, "problem": problem, "fix": fix}
+
+
+def evidence_root(setting: str, workbook_folder: Path | None) -> Path | None:
+    """The folder evidence paths are relative to: the ``evidence_folder`` setting
+    (relative to the workbook's folder unless absolute), else the workbook's folder.
+    None for a workbook that lives nowhere on disk (in memory)."""
+    chosen = (setting or "").strip().replace("\\", "/")
+    if chosen:
+        path = Path(chosen)
+        if path.is_absolute():
+            return path
+        return workbook_folder / path if workbook_folder is not None else None
+    return workbook_folder
 
 
 def file_status(evidence: pd.DataFrame, folder: Path, cache: ResultCache | None = None,

@@ -152,21 +152,12 @@ def _dispute_grades(c: Context) -> pd.DataFrame:
     return graded[["grade_auto"]]
 
 
-def _evidence_folder(c: Context) -> Path | None:
-    """Settings' evidence folder (relative to the workbook's), else the workbook's."""
-    chosen = c.settings.evidence_folder.strip()
-    if chosen:
-        path = Path(chosen.replace("\\", "/"))
-        return path if path.is_absolute() or c.folder is None else c.folder / path
-    return c.folder
-
-
 def _evidence_files(c: Context) -> pd.DataFrame:
     from . import evidence as evidence_mod
 
     ev = c.frame("Evidence")
     assert ev is not None
-    folder = _evidence_folder(c)
+    folder = evidence_mod.evidence_root(c.settings.evidence_folder, c.folder)
     if folder is None:  # a workbook in memory: nothing to resolve paths against
         return pd.DataFrame(index=ev.index)
     status, found = evidence_mod.file_status(ev, folder, c.cache)

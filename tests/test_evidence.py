@@ -390,3 +390,12 @@ def test_pack_never_copies_through_an_escaping_symlink(folder, tmp_path, secret)
     assert result.included == [] and "symlink" in result.skipped[0][1]
     with zipfile.ZipFile(tmp_path / "p.zip") as z:
         assert b"do not read" not in b"".join(z.read(n) for n in z.namelist())
+
+
+def test_evidence_root_follows_the_setting(tmp_path):
+    from kakobuy_xl.evidence import evidence_root
+
+    assert evidence_root("", tmp_path) == tmp_path
+    assert evidence_root("proofs\\2025", tmp_path) == tmp_path / "proofs" / "2025"
+    assert evidence_root(str(tmp_path / "abs"), None) == tmp_path / "abs"
+    assert evidence_root("", None) is None and evidence_root("rel", None) is None

@@ -156,3 +156,26 @@ def test_a_second_refresh_of_the_demo_changes_nothing(demo_path):
     # (e.g. replies from the customers' languages found in the same run).
     again = api.refresh(demo_path, now=dt.datetime(2025, 6, 30, 12), dry_run=True)
     assert again.cells_changed == 0, again.changes
+
+
+def test_imported_media_land_where_refresh_finds_them(demo_path, tmp_path):
+    import zipfile as zf
+
+    chat = tmp_path / "WhatsApp Chat with Kim.zip"
+    with zf.ZipFile(chat, "w") as z:
+        z.writestr("WhatsApp Chat with Kim.txt",
+                   "12/24/19, 11:23 - Kim: IMG-0001.jpg (file attached)\n")
+        z.writestr("IMG-0001.jpg", b"jpeg bytes")
+    wb = openpyxl.load_workbook(demo_path)
+    ws = wb["Settings"]
+    for row in ws.iter_rows(min_row=2):
+        if row[0].value == "evidence_folder":
+            row[1].value = "proofs"
+    wb.save(demo_path)
+    result = run("import", "whatsapp", chat, "-w", demo_path)
+    assert result.exit_code == 0, result.output
+    assert list((demo_path.parent / "proofs" / "evidence").rglob("IMG-0001.jpg"))
+    api.refresh(demo_path, now=dt.datetime(2025, 6, 30, 12))
+    ev = FileWorkbook(demo_path).read_table("Evidence").frame
+    mine = ev[ev["File or Link"].astype(str).str.endswith("IMG-0001.jpg")]
+    assert mine["Exists"].tolist() == ["yes"]
