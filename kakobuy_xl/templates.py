@@ -159,7 +159,7 @@ def check_library(frame: pd.DataFrame) -> pd.DataFrame:
     for tid, sc, lang, body in zip(ids, frame["scenario"], frame["language"], frame["body"]):
         for p in body_problems(body, sc):
             rows.append({"template_id": tid, "problem": p})
-        if isinstance(sc, str) and sc and sc not in known and _is_custom_free(sc):
+        if isinstance(sc, str) and sc and sc not in known and _looks_misspelt(sc):
             rows.append({"template_id": tid, "problem": f"unknown scenario '{sc}'"})
         if lang is not None and not (isinstance(lang, float) and math.isnan(lang)) \
                 and lang not in LANGUAGES:
@@ -173,9 +173,9 @@ def check_library(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["template_id", "problem"])
 
 
-def _is_custom_free(scenario: str) -> bool:
-    # Users may invent scenarios for their own templates; only snake_case ids that look
-    # like a misspelt shipped one are worth a word.
+def _looks_misspelt(scenario: str) -> bool:
+    # Users may invent scenarios for their own templates; only ids that look like a
+    # misspelt shipped one are worth a word.
     import difflib
 
     return bool(difflib.get_close_matches(scenario, list(scenarios()), n=1, cutoff=0.8))
@@ -319,14 +319,28 @@ def choose_language(available: Iterable[str], preferred: Any = None, detected: A
     The customer's Preferred Language, else the language they wrote in, else the
     seller's, else English; each only when a template exists in it.
     """
+    code, why, _factor = _choose_language(available, preferred, detected, seller)
+    return code, why
+
+
+# Why a language was chosen, and how much that keeps of a suggestion's score: a reply
+# the customer cannot read well is worth less.
+_BY_PREFERENCE = ("the customer's preferred language", 1.0)
+_BY_MESSAGE = ("the language of the message", 1.0)
+_BY_SELLER = ("the seller's language", 0.8)
+_BY_ENGLISH = ("English, the last resort", 0.6)
+
+
+def _choose_language(available: Iterable[str], preferred: Any, detected: Any,
+                     seller: Any) -> tuple[str | None, str, float]:
     have = set(available)
-    for code, why in ((_valid_language(preferred), "the customer's preferred language"),
-                      (_valid_language(detected), "the language of the message"),
-                      (_valid_language(seller), "the seller's language"),
-                      ("en", "English, the last resort")):
+    for code, (why, factor) in ((_valid_language(preferred), _BY_PREFERENCE),
+                                (_valid_language(detected), _BY_MESSAGE),
+                                (_valid_language(seller), _BY_SELLER),
+                                ("en", _BY_ENGLISH)):
         if code and code in have:
-            return code, why
-    return None, "no template in any suitable language"
+            return code, why, factor
+    return None, "no template in any suitable language", 0.0
 
 
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -374,8 +388,9 @@ class TemplateIndex:
         rows = self.by_key.get((scenario, language))
         if not rows:
             return None
-        best = max(rows, key=lambda i: len(_keyword_hits(self.frame["keywords"].iloc[i], text)))
-        return best, _keyword_hits(self.frame["keywords"].iloc[best], text)
+        hits = {i: _keyword_hits(self.frame["keywords"].iloc[i], text) for i in rows}
+        best = max(rows, key=lambda i: len(hits[i]))
+        return best, hits[best]
 
     def row(self, i: int) -> dict[str, Any]:
         return self.frame.iloc[i].to_dict()
@@ -386,8 +401,8 @@ def suggest_one(index: TemplateIndex, text: str, intent: Any, confidence: Any,
                 seller_language: Any = None, delayed: bool = False) -> Suggestion:
     """The template for one message: intent -> scenario -> best language."""
     scenario = scenario_for_intent(intent, delayed=delayed, clarify=clarify)
-    language, why = choose_language(index.languages(scenario), preferred, detected,
-                                    seller_language)
+    language, why, lang_factor = _choose_language(index.languages(scenario), preferred,
+                                                  detected, seller_language)
     if language is None:
         return Suggestion(None, None, scenario, 0.0,
                           f"no template for scenario {scenario}; add one on the Templates sheet")
@@ -399,8 +414,6 @@ def suggest_one(index: TemplateIndex, text: str, intent: Any, confidence: Any,
     # The score says how sure the whole chain is: the intent's confidence, lowered
     # when the reply cannot be in the customer's own language, raised a little by
     # the template's keywords found in the message.
-    lang_factor = 1.0 if why.startswith("the customer's") or why.startswith("the language") \
-        else 0.8 if why.startswith("the seller") else 0.6
     if clarify:
         conf = max(conf, 0.5)
     score = min(1.0, conf * lang_factor + 0.05 * min(len(hits), 3))
