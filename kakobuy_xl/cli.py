@@ -165,11 +165,7 @@ def validate(path: str, fmt: str) -> None:
     from . import api
 
     problems = api.validate(path, env=os.environ)
-    if fmt == "csv":
-        click.echo(problems.to_csv(index=False), nl=False)
-    elif fmt == "json":
-        click.echo(problems.to_json(orient="records", force_ascii=False, indent=1))
-    elif len(problems):
+    if not echo_frame(problems, fmt) and len(problems):
         click.echo(render_problems(problems))
     if len(problems):
         if fmt == "table":
@@ -298,11 +294,7 @@ def verify(path: str, fmt: str) -> None:
     from .integrity import summary
 
     findings = api.verify(path, env=os.environ)
-    if fmt == "csv":
-        click.echo(findings.to_csv(index=False), nl=False)
-    elif fmt == "json":
-        click.echo(findings.to_json(orient="records", force_ascii=False, indent=1))
-    else:
+    if not echo_frame(findings, fmt):
         for r in findings.itertuples(index=False):
             click.echo(f"{r.finding.upper():10} {r.sheet} row {r.excel_row}: {r.detail}")
         click.echo(summary(findings))
@@ -337,12 +329,7 @@ def sla(path: str, all_rows: bool, fmt: str, now: str | None) -> None:
     from . import api
 
     rows = api.sla(path, now=parse_now(now), env=os.environ, all_rows=all_rows)
-    if fmt == "csv":
-        click.echo(rows.to_csv(index=False), nl=False)
-    elif fmt == "json":
-        click.echo(rows.to_json(orient="records", force_ascii=False, indent=1,
-                                date_format="iso"))
-    else:
+    if not echo_frame(rows, fmt):
         def at(t: Any) -> str:
             return "-" if t is None or t != t else f"{t:%Y-%m-%d %H:%M}"
 
@@ -429,6 +416,19 @@ def import_(kind: str, file: str, workbook: str, me: tuple[str, ...], customer: 
         click.echo(render_problems(result.problems))
     if dry_run:
         click.echo("Dry run: nothing was written.")
+
+
+def echo_frame(frame: Any, fmt: str) -> bool:
+    """Print ``frame`` as CSV or JSON records when ``fmt`` asks for one; False for
+    ``table``, which each command renders its own way."""
+    if fmt == "csv":
+        click.echo(frame.to_csv(index=False), nl=False)
+    elif fmt == "json":
+        click.echo(frame.to_json(orient="records", force_ascii=False, indent=1,
+                                 date_format="iso"))
+    else:
+        return False
+    return True
 
 
 def render_problems(problems: Any, limit: int = 200) -> str:
