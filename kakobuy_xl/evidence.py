@@ -26,8 +26,7 @@ import io
 import os
 import posixpath
 import re
-import struct
-import zlib
+import zipfile
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -54,7 +53,6 @@ __all__ = [
 ]
 
 _FILE_COLUMN = "File or Link"
-_CHUNK = 1 << 20
 _CACHE_SALT = "evidence-sha256"
 _MB = 1_000_000  # decimal megabytes: the stricter reading of a platform's "2 MB"
 
@@ -132,13 +130,8 @@ def _locate(value: object, folder: _Folder) -> _Target:
 
 def _sha256_file(path: Path) -> str:
     """Hash in chunks so a long video never sits in memory whole."""
-    digest = hashlib.sha256()
-    # FileIO rather than the usual context opener: this is one of the few places the
-    # core reads a file, the evidence it was given.
-    with io.FileIO(path, "r") as fh:
-        while chunk := fh.read(_CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
+    with path.open("rb") as fh:
+        return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
 def _clean_hash(value: object) -> str | None:
@@ -887,35 +880,22 @@ def _pdf(lines: Iterable[tuple[str, str]], title: str) -> tuple[bytes, int]:
 
 
 # ----------------------------------------------------------------- a deterministic zip
-_LOCAL = struct.Struct("<4s5H3L2H")
-_CENTRAL = struct.Struct("<4s6H3L5H2L")
-_END = struct.Struct("<4s4H2LH")
-_DOS_DATE = (0 << 9) | (1 << 5) | 1  # 1980-01-01, the zip epoch: same bytes every run
-_UTF8 = 0x800
+# Fixed dates, modes and creator, so the same pack is byte-identical every time.
+_ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+# Formats that are compressed already: deflating them again only costs time.
+_STORED = frozenset({"jpg", "jpeg", "png", "gif", "webp", "heic", "pdf", "mp4", "mov",
+                     "zip", "gz", "7z"})
 
 
 def _zip(members: dict[str, bytes]) -> bytes:
-    """A zip of ``members`` in name order with fixed timestamps and modes, so the same
-    pack is byte-identical every time (written with struct against APPNOTE 4.3)."""
-    out = bytearray()
-    central = bytearray()
-    for name in sorted(members):
-        data = members[name]
-        packer = zlib.compressobj(6, zlib.DEFLATED, -15)
-        packed = packer.compress(data) + packer.flush()
-        method = 8
-        if len(packed) >= len(data):  # photos and PDFs are compressed already
-            packed, method = data, 0
-        raw_name = name.encode("utf-8")
-        crc = zlib.crc32(data)
-        if len(out) + len(packed) > 0xFFFFFFFE:
-            raise ConfigError("The evidence pack would be over 4 GB; leave out the videos.")
-        offset = len(out)
-        out += _LOCAL.pack(b"PK\x03\x04", 20, _UTF8, method, 0, _DOS_DATE, crc, len(packed),
-                           len(data), len(raw_name), 0) + raw_name + packed
-        central += _CENTRAL.pack(b"PK\x01\x02", (3 << 8) | 20, 20, _UTF8, method, 0, _DOS_DATE,
-                                 crc, len(packed), len(data), len(raw_name), 0, 0, 0, 0,
-                                 0o100644 << 16, offset) + raw_name
-    out += central + _END.pack(b"PK\x05\x06", 0, 0, len(members), len(members), len(central),
-                               len(out), 0)
-    return bytes(out)
+    """A zip of ``members`` in name order with fixed timestamps and modes."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as z:
+        for name in sorted(members):
+            info = zipfile.ZipInfo(name, date_time=_ZIP_EPOCH)
+            info.create_system = 3  # the same bytes whatever system builds the pack
+            info.external_attr = 0o100644 << 16
+            ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+            info.compress_type = zipfile.ZIP_STORED if ext in _STORED else zipfile.ZIP_DEFLATED
+            z.writestr(info, members[name])
+    return buffer.getvalue()

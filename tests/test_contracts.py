@@ -63,7 +63,8 @@ def test_core_imports_no_face_or_file_library(path):
     assert not bad, f"{path.name} imports {bad}"
     text = path.read_text(encoding="utf-8")
     assert "os.environ" not in text and "getenv" not in text
-    assert "open(" not in text.replace("_open(", "")
+    if _forbidden_for(path) == FORBIDDEN:  # file modules open the files they are given
+        assert "open(" not in text.replace("_open(", "")
 
 
 def test_every_command_has_help_and_is_in_the_readme():
