@@ -551,7 +551,7 @@ def report(kind: str, target: str | os.PathLike[str] | WorkbookIO, *,
         when = now or _now_in(settings)
         result = _refresh.refresh(wb, settings, when, dry_run=True, progress=progress,
                                   cache=result_cache(env),
-                                  steps=("dispute types", "order tracking", "dispute grades"))
+                                  steps=("dispute types", "dispute grades"))
         typed = result.tables.get("Disputes")
         if typed is None or not typed.usable:
             raise WorkbookError("The workbook has no usable Disputes sheet; run "

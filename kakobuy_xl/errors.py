@@ -9,6 +9,7 @@
     |   +-- SheetValidationError problems found; carries the problems table
     +-- ConfigError              a bad setting or option
     +-- BackendError             an analysis or translation backend failed
+        +-- UnsupportedLanguages a translation provider cannot do this language pair
 
 Faces catch ``KakobuyError`` only: the CLI prints ``Error: <message>`` and exits 1,
 the ribbon shows one message box, a UDF returns ``#KB! <message>``. Errors raised
@@ -65,6 +66,11 @@ class BackendError(KakobuyError):
     """An analysis or translation backend failed."""
 
 
+class UnsupportedLanguages(BackendError):
+    """A translation provider cannot translate between these two languages (other pairs
+    may work: a column can go on without those rows)."""
+
+
 __all__ = [
     "BackendError",
     "ConfigError",
@@ -72,6 +78,7 @@ __all__ = [
     "NotAWorkbook",
     "SheetNotFound",
     "SheetValidationError",
+    "UnsupportedLanguages",
     "WorkbookError",
     "WorkbookLocked",
     "WorkbookReadOnly",

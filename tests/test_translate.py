@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 import fake_libretranslate
-from kakobuy_xl.errors import BackendError, ConfigError
+from kakobuy_xl.errors import BackendError, ConfigError, UnsupportedLanguages
 from kakobuy_xl.io.resultcache import FileResultCache
 from kakobuy_xl.nlp.cache import MemoryResultCache
 from kakobuy_xl.nlp.credentials import find_api_key
@@ -168,9 +168,16 @@ def test_not_json_answer(server, provider):
 
 
 def test_language_the_provider_lacks(server, provider):
-    with pytest.raises(BackendError, match="does not support the languages en -> th"):
+    with pytest.raises(UnsupportedLanguages, match="does not support the languages en -> th"):
         translate_column(pd.Series(["Hello"]), "th", "en", provider=provider)
     assert server.requests == []
+
+
+def test_a_column_can_go_on_without_the_pairs_a_provider_lacks(server, provider):
+    out = translate_column(pd.Series(["Hello", "Hello"]), pd.Series(["th", "de"]), "en",
+                           provider=provider, skip_unsupported=True)
+    assert out.iloc[0] is None and out.iloc[1] == "de: HELLO"
+    assert out.attrs["unsupported"] == ["en -> th"] and len(server.requests) == 1
 
 
 def test_api_key_is_sent_to_the_server(server):

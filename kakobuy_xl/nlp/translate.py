@@ -39,7 +39,7 @@ from typing import Any, Callable, Iterator, Protocol, Sequence
 
 import pandas as pd
 
-from ..errors import BackendError, ConfigError
+from ..errors import BackendError, ConfigError, UnsupportedLanguages
 from .cache import MemoryResultCache, ResultCache
 from .credentials import where_to_put_key
 from .masking import has_words, mask, unmask
@@ -310,8 +310,9 @@ class DeepTranslatorProvider:
                     raise
                 kind, transient, status = how
                 if not transient or attempt >= self.retries:
-                    raise BackendError(self._message(kind, status, attempt + 1, exc,
-                                                     context)) from exc
+                    error = UnsupportedLanguages if kind == "language" else BackendError
+                    raise error(self._message(kind, status, attempt + 1, exc,
+                                              context)) from exc
                 self.sleep(self.backoff * 2 ** attempt)
                 attempt += 1
 
@@ -520,10 +521,12 @@ def translate_column(
             chunk = keys[start:start + CHUNK]
             try:
                 answers = provider.translate_batch([todo[k][2] for k in chunk], src, tgt)
+            except UnsupportedLanguages:
+                if not skip_unsupported:
+                    raise
+                unsupported.append(f"{src} -> {tgt}")
+                break
             except BackendError as exc:
-                if skip_unsupported and "does not support the languages" in str(exc):
-                    unsupported.append(f"{src} -> {tgt}")
-                    break
                 # Answers received before the failure (``partial``, in order) are kept.
                 partial = getattr(exc, "partial", None) or []
                 cache.put_many(dict(zip(chunk, partial[:len(chunk)])))
