@@ -122,12 +122,10 @@ def _upgrade_templates(wb: WorkbookIO, data: Any, headers: dict[str, str | None]
             continue
         for h in UPGRADED:
             if headers.get(h):
-                writes.setdefault(headers[h], {})[excel_row] = new.get(h)
+                writes.setdefault(h, {})[excel_row] = new.get(h)
         upgraded += 1
-    kinds = {c.header: c.kind for c in sheet.columns}
     if writes:
-        wb.write_columns(data.sheet, {
-            header: (pd.Series(values), kinds[next(h for h in UPGRADED if headers.get(h) == header)])
-            for header, values in writes.items()})
+        wb.write_columns(data.sheet, {headers[h]: (pd.Series(values), sheet.column(h).kind)
+                                      for h, values in writes.items()})
     result.upgraded["Templates"] = upgraded
     result.kept["Templates"] = kept
