@@ -18,17 +18,15 @@ from .templates import (TemplateIndex, choose_language, render, reply_values, sc
                         shipped_library, suggest_one, suggest_templates)
 
 
-def _records(frame: pd.DataFrame | None, key: str) -> dict[Any, dict[str, Any]]:
-    """Rows of ``frame`` by normalised key (first row wins)."""
+def _records(frame: pd.DataFrame | None, key: str,
+             wanted: pd.Series) -> dict[Any, dict[str, Any]]:
+    """The rows of ``frame`` whose key is among ``wanted`` (id keys), by key; the first
+    row wins. Only those rows become dicts: a shop has far more orders than disputes."""
     if frame is None or not len(frame):
         return {}
-    keys = id_key(frame[key]).tolist()
-    rows = frame.to_dict("records")
-    out: dict[Any, dict[str, Any]] = {}
-    for k, r in zip(keys, rows):
-        if k is not None and k not in out:
-            out[k] = r
-    return out
+    keys = id_key(frame[key])
+    needed = keys.isin(set(wanted.dropna())) & ~keys.duplicated()
+    return dict(zip(keys[needed].tolist(), frame[needed.to_numpy()].to_dict("records")))
 
 
 def _text(v: Any) -> str | None:
@@ -89,8 +87,8 @@ def dispute_replies(disputes: pd.DataFrame, scenarios: pd.Series, templates: pd.
     """The reply for each dispute's current workflow step (``scenarios``, per dispute),
     in the customer's language, filled in from the order and the customer."""
     index = TemplateIndex(templates)
-    cust = _records(customers, "customer_id")
-    ords = _records(orders, "order_id")
+    cust = _records(customers, "customer_id", id_key(disputes["customer_id"]))
+    ords = _records(orders, "order_id", id_key(disputes["order_id"]))
     langs = customer_languages(customers)
     # The language the customer last wrote in about this dispute.
     written: dict[Any, Any] = {}

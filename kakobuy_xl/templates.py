@@ -192,24 +192,24 @@ class Rendered:
 
 
 @lru_cache(maxsize=256)
-def locale_for(language: str | None, country: str | None = None) -> str:
-    """The Babel locale for a language and (optionally) the customer's country."""
+def locale_for(language: str | None, country: str | None = None) -> Any:
+    """The Babel ``Locale`` for a language and (optionally) the customer's country.
+
+    One object per locale, kept: a Locale loads its CLDR data once, where a locale
+    name passed to Babel is parsed and loaded again at every call.
+    """
     from babel import Locale, UnknownLocaleError
 
     language = (language or "en").split("-")[0].lower()
+    candidates = [_DEFAULT_LOCALE.get(language, language), "en"]
     if country and isinstance(country, str) and len(country.strip()) == 2:
-        candidate = f"{language}_{country.strip().upper()}"
+        candidates.insert(0, f"{language}_{country.strip().upper()}")
+    for candidate in candidates:
         try:
-            Locale.parse(candidate)
-            return candidate
+            return Locale.parse(candidate)
         except (UnknownLocaleError, ValueError):
-            pass
-    candidate = _DEFAULT_LOCALE.get(language, language)
-    try:
-        Locale.parse(candidate)
-        return candidate
-    except (UnknownLocaleError, ValueError):
-        return "en"
+            continue
+    raise AssertionError("Babel always knows English")
 
 
 def _empty(value: Any) -> bool:
@@ -222,7 +222,7 @@ def _empty(value: Any) -> bool:
     return isinstance(value, str) and not value.strip()
 
 
-def format_value(name: str, value: Any, locale: str, currency: str | None) -> str:
+def format_value(name: str, value: Any, locale: Any, currency: str | None) -> str:
     """One placeholder's value as text for ``locale`` (money, dates, percent, integers)."""
     from babel.dates import format_date
     from babel.numbers import format_currency, format_decimal, format_percent
@@ -368,19 +368,21 @@ class TemplateIndex:
     """Templates by (scenario, language), users' own first; built once per table."""
 
     def __init__(self, templates: pd.DataFrame) -> None:
-        self.frame = templates
+        # Plain rows, read once: a suggestion for every message must not touch pandas.
+        self.rows: list[dict[str, Any]] = templates.to_dict("records")
+        self.custom = [str(r.get("custom")).strip().lower() == "yes" for r in self.rows]
         self.by_key: dict[tuple[str, str], list[int]] = {}
-        custom = templates["custom"].astype(object).map(lambda v: str(v).strip().lower() == "yes")
-        order = sorted(range(len(templates)), key=lambda i: (not custom.iloc[i], i))
-        for i in order:
-            sc, lang = templates["scenario"].iloc[i], templates["language"].iloc[i]
-            if isinstance(sc, str) and isinstance(lang, str) and isinstance(
-                    templates["body"].iloc[i], str):
+        self._languages: dict[str, list[str]] = {}
+        for i in sorted(range(len(self.rows)), key=lambda i: (not self.custom[i], i)):
+            r = self.rows[i]
+            sc, lang = r.get("scenario"), r.get("language")
+            if isinstance(sc, str) and isinstance(lang, str) and isinstance(r.get("body"), str):
+                if (sc, lang) not in self.by_key:
+                    self._languages.setdefault(sc, []).append(lang)
                 self.by_key.setdefault((sc, lang), []).append(i)
-        self.custom = custom
 
     def languages(self, scenario: str) -> list[str]:
-        return [lang for (sc, lang) in self.by_key if sc == scenario]
+        return self._languages.get(scenario, [])
 
     def pick(self, scenario: str, language: str, text: str = "") -> tuple[int, list[str]] | None:
         """The row for scenario and language: the one whose keywords match most,
@@ -388,12 +390,12 @@ class TemplateIndex:
         rows = self.by_key.get((scenario, language))
         if not rows:
             return None
-        hits = {i: _keyword_hits(self.frame["keywords"].iloc[i], text) for i in rows}
+        hits = {i: _keyword_hits(self.rows[i].get("keywords"), text) for i in rows}
         best = max(rows, key=lambda i: len(hits[i]))
         return best, hits[best]
 
     def row(self, i: int) -> dict[str, Any]:
-        return self.frame.iloc[i].to_dict()
+        return self.rows[i]
 
 
 def suggest_one(index: TemplateIndex, text: str, intent: Any, confidence: Any,
@@ -429,7 +431,7 @@ def suggest_one(index: TemplateIndex, text: str, intent: Any, confidence: Any,
     parts.append(f"{language}: {why}")
     if hits:
         parts.append("keywords " + ", ".join(hits[:3]))
-    if index.custom.iloc[i]:
+    if index.custom[i]:
         parts.append("your own template")
     return Suggestion(str(row["template_id"]), language, scenario, round(score, 3),
                       "; ".join(parts))
