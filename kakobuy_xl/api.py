@@ -354,7 +354,7 @@ def suggest(message: str, *, customer: str | None = None,
     from .keys import id_key
     from .nlp.analysis import Backends, analyse_messages
     from .replies import suggest_reply
-    from .templates import shipped_library
+    from .templates import library_or_shipped
 
     settings = _settings.resolve(env=env)
     templates = customer_row = order_row = None
@@ -365,12 +365,11 @@ def suggest(message: str, *, customer: str | None = None,
             frames = _tables(wb, settings, ("Customers", "Orders", "Templates"))
         finally:
             wb.close()
-        t = frames.get("Templates")
-        if t is not None and (t["body"].notna() & t["scenario"].notna()).any():
-            templates = t
+        templates = library_or_shipped(frames.get("Templates"))
         if customer is not None:
+            wanted = id_key(pd.Series([customer]))[0]
             people = frames.get("Customers")
-            match = people[id_key(people["customer_id"]) == id_key(pd.Series([customer]))[0]] \
+            match = people[id_key(people["customer_id"]) == wanted] \
                 if people is not None else None
             if match is None or match.empty:
                 raise WorkbookError(f"Customer '{customer}' is not on the Customers sheet. "
@@ -378,7 +377,7 @@ def suggest(message: str, *, customer: str | None = None,
             customer_row = match.iloc[0].to_dict()
             orders = frames.get("Orders")
             if orders is not None:
-                mine = orders[id_key(orders["customer_id"]) == id_key(pd.Series([customer]))[0]]
+                mine = orders[id_key(orders["customer_id"]) == wanted]
                 if len(mine):
                     order_row = mine.sort_values("order_date", na_position="first") \
                         .iloc[-1].to_dict()
@@ -387,12 +386,14 @@ def suggest(message: str, *, customer: str | None = None,
     prior = pd.Series([customer_row.get("preferred_language") if customer_row else None])
     backends = Backends(settings.language_backend, settings.sentiment_backend,
                         settings.intent_backend, settings.intent_backend)
-    analysis = analyse_messages(pd.Series([message]), prior, None, backends,
-                                result_cache(env)).iloc[0].to_dict()
-    return suggest_reply(message, analysis,
-                         templates=templates if templates is not None else shipped_library(),
-                         customer=customer_row, order=order_row,
-                         seller_name=settings.seller_name,
+    results = result_cache(env)
+    try:
+        analysis = analyse_messages(pd.Series([message]), prior, None, backends,
+                                    results).iloc[0].to_dict()
+    finally:
+        results.flush()
+    return suggest_reply(message, analysis, templates=templates, customer=customer_row,
+                         order=order_row, seller_name=settings.seller_name,
                          seller_language=settings.seller_language,
                          home_currency=settings.home_currency)
 

@@ -244,11 +244,7 @@ def _translations(c: Context) -> pd.DataFrame:
 
 
 def _templates_frame(c: Context) -> pd.DataFrame:
-    """The workbook's templates; the shipped library when the sheet has none."""
-    t = c.frame("Templates")
-    if t is not None and (t["body"].notna() & t["scenario"].notna()).any():
-        return t
-    return templates_mod.shipped_library()
+    return templates_mod.library_or_shipped(c.frame("Templates"))
 
 
 def _dispute_workflow(c: Context) -> pd.DataFrame:

@@ -105,6 +105,14 @@ def shipped_library() -> pd.DataFrame:
     return _shipped().copy()
 
 
+def library_or_shipped(frame: pd.DataFrame | None) -> pd.DataFrame:
+    """The workbook's templates (snake_case columns), or the shipped library when the
+    Templates sheet has none (a workbook from before templates shipped)."""
+    if frame is not None and (frame["body"].notna() & frame["scenario"].notna()).any():
+        return frame
+    return shipped_library()
+
+
 def sheet_rows(frame: pd.DataFrame | None = None) -> list[dict[str, Any]]:
     """Library rows keyed by the Templates sheet's header texts (for a new workbook)."""
     from .schema import SHEETS
