@@ -25,7 +25,7 @@ from openpyxl.utils import get_column_letter
 from kakobuy_xl import schema
 from kakobuy_xl.cli import main
 from kakobuy_xl.io import sheetxml as sx
-from kakobuy_xl.io.create import create_workbook
+from kakobuy_xl.io.create import XLSM_MAIN, create_workbook
 
 NOW = dt.datetime(2025, 6, 30, 12, 0)
 NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -227,3 +227,43 @@ def assert_cli_error(result: Result, *fragments: str) -> str:
     for fragment in fragments:
         assert fragment in out, f"{fragment!r} not in {out!r}"
     return out
+
+
+VBA_PART = "xl/vbaProject.bin"
+RIBBON_PART = "customUI/customUI14.xml"
+REL_VBA = "http://schemas.microsoft.com/office/2006/relationships/vbaProject"
+REL_RIBBON = "http://schemas.microsoft.com/office/2007/relationships/ui/extensibility"
+VBA_TYPE = "application/vnd.ms-office.vbaProject"
+RIBBON_XML = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    b'<customUI xmlns="http://schemas.microsoft.com/office/2009/07/customui">'
+    b'<ribbon><tabs><tab id="kakobuy" label="Kakobuy"><group id="g" label="Desk">'
+    b'<button id="refresh" label="Refresh" onAction="KakobuyRefresh" size="large"/>'
+    b"</group></tab></tabs></ribbon></customUI>"
+)
+
+
+def macro_enable(src: Path, dst: Path, vba: bytes) -> None:
+    """Turn the .xlsx into an .xlsm with a VBA project and a ribbon, by zip surgery."""
+    def content_types(xml: bytes) -> bytes:
+        root = etree.fromstring(xml)
+        etree.SubElement(root, f"{{{NS_CT}}}Default", Extension="bin", ContentType=VBA_TYPE)
+        for o in root.iter(f"{{{NS_CT}}}Override"):
+            if o.get("PartName") == "/xl/workbook.xml":
+                o.set("ContentType", XLSM_MAIN)
+        return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+    def add_rel(type_: str, target: str):
+        def edit(xml: bytes) -> bytes:
+            root = etree.fromstring(xml)
+            etree.SubElement(root, f"{{{NS_PKG_REL}}}Relationship", Id="rIdKakobuy",
+                             Type=type_, Target=target)
+            return etree.tostring(root, xml_declaration=True, encoding="UTF-8",
+                                  standalone=True)
+        return edit
+
+    patch_zip(src, {
+        "[Content_Types].xml": content_types,
+        "xl/_rels/workbook.xml.rels": add_rel(REL_VBA, "vbaProject.bin"),
+        "_rels/.rels": add_rel(REL_RIBBON, RIBBON_PART),
+    }, add={VBA_PART: vba, RIBBON_PART: RIBBON_XML}, out=dst)

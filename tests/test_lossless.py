@@ -34,13 +34,15 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from helpers_workbooks import (
     NOW,
-    NS_CT,
     NS_MAIN,
-    NS_PKG_REL,
+    REL_RIBBON,
+    REL_VBA,
+    RIBBON_PART,
+    VBA_PART,
     calamine_rows,
     fill_rows,
+    macro_enable,
     part_rels,
-    patch_zip,
     raw_cells,
     sheet_parts,
     unescape_ooxml,
@@ -51,20 +53,6 @@ from kakobuy_xl import api, schema
 from kakobuy_xl.io import sheetxml as sx
 from kakobuy_xl.io.create import XLSM_MAIN, create_workbook
 from kakobuy_xl.io.xlsx import FileWorkbook
-
-VBA_PART = "xl/vbaProject.bin"
-RIBBON_PART = "customUI/customUI14.xml"
-REL_VBA = "http://schemas.microsoft.com/office/2006/relationships/vbaProject"
-REL_RIBBON = "http://schemas.microsoft.com/office/2007/relationships/ui/extensibility"
-VBA_TYPE = "application/vnd.ms-office.vbaProject"
-RIBBON_XML = (
-    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-    b'<customUI xmlns="http://schemas.microsoft.com/office/2009/07/customui">'
-    b'<ribbon><tabs><tab id="kakobuy" label="Kakobuy"><group id="g" label="Desk">'
-    b'<button id="refresh" label="Refresh" onAction="KakobuyRefresh" size="large"/>'
-    b"</group></tab></tabs></ribbon></customUI>"
-)
-
 
 # ------------------------------------------------------------------ building the shop
 
@@ -169,32 +157,6 @@ def _decorate(wb: openpyxl.Workbook) -> None:
     mine.add_image(RawPNG(tiny_png()), "E20")
 
 
-def _macro_enable(src: Path, dst: Path, vba: bytes) -> None:
-    """Turn the .xlsx into an .xlsm with a VBA project and a ribbon, by zip surgery."""
-    def content_types(xml: bytes) -> bytes:
-        root = etree.fromstring(xml)
-        etree.SubElement(root, f"{{{NS_CT}}}Default", Extension="bin", ContentType=VBA_TYPE)
-        for o in root.iter(f"{{{NS_CT}}}Override"):
-            if o.get("PartName") == "/xl/workbook.xml":
-                o.set("ContentType", XLSM_MAIN)
-        return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-
-    def add_rel(type_: str, target: str):
-        def edit(xml: bytes) -> bytes:
-            root = etree.fromstring(xml)
-            etree.SubElement(root, f"{{{NS_PKG_REL}}}Relationship", Id="rIdKakobuy",
-                             Type=type_, Target=target)
-            return etree.tostring(root, xml_declaration=True, encoding="UTF-8",
-                                  standalone=True)
-        return edit
-
-    patch_zip(src, {
-        "[Content_Types].xml": content_types,
-        "xl/_rels/workbook.xml.rels": add_rel(REL_VBA, "vbaProject.bin"),
-        "_rels/.rels": add_rel(REL_RIBBON, RIBBON_PART),
-    }, add={VBA_PART: vba, RIBBON_PART: RIBBON_XML}, out=dst)
-
-
 @pytest.fixture
 def shop(tmp_path: Path) -> Path:
     build = tmp_path / "build"
@@ -210,7 +172,7 @@ def shop(tmp_path: Path) -> Path:
     folder = tmp_path / "shop"
     folder.mkdir()
     path = folder / "shop.xlsm"
-    _macro_enable(base, path, random.Random(20250630).randbytes(6000))
+    macro_enable(base, path, random.Random(20250630).randbytes(6000))
     return path
 
 

@@ -20,7 +20,8 @@ from lxml import etree
 from openpyxl.chart import BarChart, Reference
 from openpyxl.workbook.defined_name import DefinedName
 
-from helpers_workbooks import NS_CT, NS_PKG_REL, part_rels, patch_zip, sheet_parts, zip_parts
+from helpers_workbooks import (NS_CT, VBA_PART, macro_enable, part_rels, patch_zip,
+                              sheet_parts, zip_parts)
 from kakobuy_xl import schema
 from kakobuy_xl.errors import ConfigError, WorkbookError
 from kakobuy_xl.io.base import WorkbookIO
@@ -42,9 +43,6 @@ from kakobuy_xl.report_sheet import (
 
 NS_C = "http://schemas.openxmlformats.org/drawingml/2006/chart"
 NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-VBA_PART = "xl/vbaProject.bin"
-VBA_TYPE = "application/vnd.ms-office.vbaProject"
-REL_VBA = "http://schemas.microsoft.com/office/2006/relationships/vbaProject"
 # Package parts a new report sheet may change; every other existing part stays as it was.
 MAY_CHANGE = {"xl/workbook.xml", "xl/_rels/workbook.xml.rels", "[Content_Types].xml",
               "xl/styles.xml", "docProps/app.xml"}
@@ -175,25 +173,10 @@ def shop(tmp_path: Path) -> Path:
     wb.defined_names["Items"] = DefinedName("Items", attr_text="'My Notes'!$A$2:$A$3")
     wb.save(base)
 
-    def content_types(xml: bytes) -> bytes:
-        root = etree.fromstring(xml)
-        etree.SubElement(root, f"{{{NS_CT}}}Default", Extension="bin", ContentType=VBA_TYPE)
-        for o in root.iter(f"{{{NS_CT}}}Override"):
-            if o.get("PartName") == "/xl/workbook.xml":
-                o.set("ContentType", XLSM_MAIN)
-        return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-
-    def rels(xml: bytes) -> bytes:
-        root = etree.fromstring(xml)
-        etree.SubElement(root, f"{{{NS_PKG_REL}}}Relationship", Id="rIdVba", Type=REL_VBA,
-                         Target="vbaProject.bin")
-        return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-
     folder = tmp_path / "shop"
     folder.mkdir()
     path = folder / "shop.xlsm"
-    patch_zip(base, {"[Content_Types].xml": content_types, "xl/_rels/workbook.xml.rels": rels},
-              add={VBA_PART: random.Random(7).randbytes(3000)}, out=path)
+    macro_enable(base, path, random.Random(7).randbytes(3000))
     return path
 
 
