@@ -6,7 +6,6 @@ import json
 import zipfile
 
 import openpyxl
-import pandas as pd
 import pytest
 from click.testing import CliRunner
 
