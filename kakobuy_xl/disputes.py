@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 
 from .keys import id_key, lookup, related
-from .schema import CLOSED_DISPUTE_STATUSES, DISPUTE_TYPES, WORKFLOW_CONDITIONS
+from .schema import CLOSED_DISPUTE_STATUSES, DISPUTE_TYPES, SHEETS, WORKFLOW_CONDITIONS
 
 CONDITIONS = WORKFLOW_CONDITIONS
 #: Intents of the customer's messages that amount to a refund or replacement demand.
@@ -184,9 +184,10 @@ class WorkflowStep:
 
 def shipped_workflows() -> pd.DataFrame:
     """The shipped workflows (columns dispute_type, step, name, done_when, next_action,
-    scenario)."""
-    frame = pd.read_csv(io.StringIO(_data("workflows.csv")), dtype={"step": int})
-    return frame
+    scenario): the Workflows sheet's default rows, read once with the contract."""
+    sheet = SHEETS["Workflows"]
+    return pd.DataFrame([{sheet.column(h).name: v for h, v in row.items()}
+                         for row in sheet.defaults])
 
 
 def workflow_table(override: pd.DataFrame | None = None) -> dict[str, list[WorkflowStep]]:
