@@ -207,12 +207,14 @@ def sla_check(book: Any | None = None) -> None:
             with contextlib.suppress(Exception):
                 sheet = bk.sheets["Disputes"]
                 sheet.activate()
-                # One union address; Excel limits an address to 255 characters.
-                address = ",".join(f"{r}:{r}" for r in rows)
-                while len(address) > 250:
-                    rows = rows[:-1]
-                    address = ",".join(f"{r}:{r}" for r in rows)
-                sheet.range(address).select()
+                # One union address; Excel limits an address to 255 characters, so the
+                # first rows that fit are selected.
+                parts: list[str] = []
+                for r in rows:
+                    if len(",".join(parts + [f"{r}:{r}"])) > 250:
+                        break
+                    parts.append(f"{r}:{r}")
+                sheet.range(",".join(parts)).select()
             _alert(bk, f"{len(late)} overdue and {len(risk)} at-risk disputes (selected on the "
                    "Disputes sheet). Answer the overdue ones first; platform deadlines are "
                    "in the Platform Deadline column.")
