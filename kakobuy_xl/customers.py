@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+import numpy as np
 import pandas as pd
 
 from .keys import id_key, lookup
@@ -57,3 +60,174 @@ def customer_activity(customers: pd.DataFrame, interactions: pd.DataFrame | None
         out["csat_avg"] = lookup(key, csat.groupby(disp["customer_key"]).mean().round(2)) \
             .astype(float)
     return out
+
+
+# ------------------------------------------------------------------ profiles
+
+#: How far back "recent" complaints count for the risk score.
+RECENT_DAYS = 90
+#: A change in mean sentiment smaller than this is "steady".
+TREND_STEP = 0.2
+#: How many of a customer's latest messages make the "recent" side of the trend.
+TREND_LATEST = 3
+#: Score from which a customer is high-risk; below LOW_RISK one may be high-satisfaction.
+HIGH_RISK = 0.5
+LOW_RISK = 0.2
+
+# Each signal is read as the chance, on its own, that the customer walks away or
+# escalates; they combine as independent chances (1 - product of the misses), so the
+# score stays in [0, 1] and each reason's weight can be read on its own. The figures
+# are judgement, written down so a seller can see and question them.
+RISK_WEIGHTS = {
+    "public": 0.45,        # threatened (or posted) a public review
+    "case": 0.30,          # a dispute became a platform case, claim or chargeback
+    "open": 0.20,          # per open dispute, at most two counted
+    "complaints": 0.12,    # per complaint in the last 90 days beyond the first, at most 3
+    "negative": 0.25,      # average sentiment of their messages at -0.3 or lower
+    "worsening": 0.15,     # their latest messages are clearly more negative than before
+    "low_csat": 0.30,      # average rating 2.5 or lower
+    "dispute_risk": 0.50,  # times the highest Escalation Risk of their open disputes
+}
+
+
+def _trend(own: pd.DataFrame) -> pd.DataFrame:
+    """Per customer: mean sentiment of the latest TREND_LATEST messages, of the ones
+    before, and the difference (NaN with fewer than two scored messages)."""
+    scored = own[["customer_key", "timestamp", "score"]].dropna(subset=["score"])
+    scored = scored.sort_values(["customer_key", "timestamp"], kind="stable",
+                                na_position="first")
+    n = scored.groupby("customer_key")["score"].transform("size")
+    from_end = scored.groupby("customer_key").cumcount(ascending=False)
+    # With fewer than 2 * latest messages the recent half is the later half.
+    latest = from_end < np.minimum(TREND_LATEST, n // 2)
+    recent = scored[latest].groupby("customer_key")["score"].mean()
+    earlier = scored[~latest].groupby("customer_key")["score"].mean()
+    out = pd.DataFrame({"recent": recent, "earlier": earlier})
+    out["delta"] = out["recent"] - out["earlier"]
+    return out
+
+
+def _trend_text(delta: float) -> str | None:
+    if pd.isna(delta):
+        return None
+    word = "improving" if delta >= TREND_STEP else "worsening" if delta <= -TREND_STEP \
+        else "steady"
+    return f"{word} ({delta:+.2f})"
+
+
+def customer_profiles(customers: pd.DataFrame, interactions: pd.DataFrame | None,
+                      disputes: pd.DataFrame | None, now: dt.datetime) -> pd.DataFrame:
+    """Sentiment Trend, Risk Score, Segment and its reasons (Risk Reasons) per customer.
+
+    Reads what the activity step filled (Avg Sentiment, CSAT Avg, Open Disputes) and the
+    analysed messages and graded disputes. The trend compares the mean sentiment of a
+    customer's latest three messages with the ones before ("worsening (-0.45)"). The risk
+    score combines the signals in :data:`RISK_WEIGHTS` as independent chances;
+    ``high-risk`` from 0.5, ``high-satisfaction`` below 0.2 with CSAT Avg 4.5 or more (or
+    no rating, positive messages and no open dispute), else ``neutral``.
+    """
+    key = id_key(customers["customer_id"])
+    idx = customers.index
+    signals: dict[str, pd.Series] = {}
+    texts: dict[str, pd.Series] = {}
+
+    def col(name: str) -> pd.Series:
+        if name in customers:
+            return pd.to_numeric(customers[name], errors="coerce")
+        return pd.Series(np.nan, index=idx)
+
+    avg_sent, csat, open_n = col("avg_sentiment"), col("csat_avg"), col("open_disputes")
+    trend = pd.Series(np.nan, index=idx)
+    recent_complaints = pd.Series(0.0, index=idx)
+    since = pd.Timestamp(now) - pd.Timedelta(days=RECENT_DAYS)
+
+    inter = _by_customer(interactions)
+    if inter is not None and "sentiment" in inter:
+        own = inter[inter["direction"] != "out"].assign(
+            score=pd.to_numeric(inter["sentiment"], errors="coerce"))
+        if own["score"].notna().any():
+            t = _trend(own)
+            trend = lookup(key, t["delta"]).astype(float)
+            from .nlp.analysis import COMPLAINT_INTENTS
+
+            complaint = own["intent"].isin(COMPLAINT_INTENTS) | (own["score"] <= -0.5)
+            # A message about a dispute is that dispute's complaint, counted below.
+            if "dispute_id" in own:
+                complaint &= id_key(own["dispute_id"]).isna()
+            recent = own[complaint & (own["timestamp"] >= since)]
+            recent_complaints = lookup(key, recent["customer_key"].value_counts(), 0) \
+                .astype(float)
+
+    disp = _by_customer(disputes)
+    public = case = pd.Series(False, index=idx)
+    dispute_risk = pd.Series(np.nan, index=idx)
+    if disp is not None:
+        opened = pd.to_datetime(disp["opened_at"], errors="coerce")
+        recent_complaints = recent_complaints + lookup(
+            key, disp.loc[opened >= since, "customer_key"].value_counts(), 0).astype(float)
+        grade = disp["grade"] if "grade" in disp else pd.Series(None, index=disp.index)
+        is_public = grade.eq("G4")
+        is_case = grade.eq("G3") | disp["status"].eq("escalated") | \
+            disp["platform_case_id"].notna()
+        public = lookup(key, is_public.groupby(disp["customer_key"]).any(), False).astype(bool)
+        case = lookup(key, is_case.groupby(disp["customer_key"]).any(), False).astype(bool)
+        if "escalation_risk" in disp:
+            r = pd.to_numeric(disp["escalation_risk"], errors="coerce")
+            r = r.where(~disp["status"].isin(CLOSED_DISPUTE_STATUSES))
+            dispute_risk = lookup(key, r.groupby(disp["customer_key"]).max()).astype(float)
+
+    w = RISK_WEIGHTS
+    signals["public"] = public.astype(float) * w["public"]
+    texts["public"] = pd.Series("threatened a public review", index=idx)
+    signals["case"] = case.astype(float) * w["case"]
+    texts["case"] = pd.Series("had a platform case or claim", index=idx)
+    n_open = open_n.fillna(0).clip(upper=2)
+    signals["open"] = 1 - (1 - w["open"]) ** n_open
+    texts["open"] = n_open.map(lambda n: f"{int(n)} open dispute" + ("s" if n > 1 else ""))
+    extra = (recent_complaints - 1).clip(lower=0, upper=3)
+    signals["complaints"] = 1 - (1 - w["complaints"]) ** extra
+    texts["complaints"] = recent_complaints.map(
+        lambda n: f"{int(n)} complaints in {RECENT_DAYS} days")
+    signals["negative"] = (avg_sent <= -0.3).astype(float) * w["negative"]
+    texts["negative"] = avg_sent.map(lambda v: f"negative messages (avg {v:+.2f})")
+    signals["worsening"] = (trend <= -TREND_STEP).astype(float) * w["worsening"]
+    texts["worsening"] = trend.map(lambda v: f"sentiment worsening ({v:+.2f})")
+    signals["low_csat"] = (csat <= 2.5).astype(float) * w["low_csat"]
+    texts["low_csat"] = csat.map(lambda v: f"low CSAT ({v:.1f})")
+    signals["dispute_risk"] = dispute_risk.fillna(0) * w["dispute_risk"]
+    texts["dispute_risk"] = dispute_risk.map(
+        lambda v: f"open dispute at {v:.0%} escalation risk")
+
+    parts = pd.DataFrame(signals)
+    score = (1 - (1 - parts).prod(axis=1)).round(3)
+    happy = (csat >= 4.5) | (csat.isna() & (avg_sent >= 0.3) & (open_n.fillna(0) == 0))
+    segment = np.where(score >= HIGH_RISK, "high-risk",
+                       np.where((score < LOW_RISK) & happy, "high-satisfaction", "neutral"))
+    # Reasons: the strongest signals, strongest first; the happy ones for high-satisfaction.
+    order = np.argsort(-parts.to_numpy(), axis=1, kind="stable")
+    names = list(parts.columns)
+    values = parts.to_numpy()
+    reasons: list[str | None] = []
+    for i, row in enumerate(order):
+        if segment[i] == "high-satisfaction":
+            why = []
+            if not pd.isna(csat.iloc[i]):
+                why.append(f"CSAT {csat.iloc[i]:.1f}")
+            if not pd.isna(avg_sent.iloc[i]) and avg_sent.iloc[i] >= 0.3:
+                why.append(f"positive messages (avg {avg_sent.iloc[i]:+.2f})")
+            reasons.append("; ".join(why) or None)
+            continue
+        top = [texts[names[j]].iloc[i] for j in row[:3] if values[i, j] > 0]
+        reasons.append("; ".join(top) or None)
+    # A customer with no message and no dispute yet has no profile to show.
+    known: set[str] = set()
+    for frame in (inter, disp):
+        if frame is not None:
+            known.update(frame["customer_key"].tolist())
+    has_data = key.isin(known) | avg_sent.notna() | csat.notna()
+    return pd.DataFrame({
+        "sentiment_trend": [_trend_text(v) for v in trend.tolist()],
+        "risk_score": score.where(has_data),
+        "segment": pd.Series(segment, index=idx, dtype=object).where(has_data, None),
+        "risk_reasons": reasons,
+    }, index=idx)

@@ -125,6 +125,10 @@ def _effective_disputes(c: Context) -> pd.DataFrame:
     return disputes_mod.effective(disputes)
 
 
+def _effective_or_none(c: Context) -> pd.DataFrame | None:
+    return _effective_disputes(c) if c.frame("Disputes") is not None else None
+
+
 def _dispute_grades(c: Context) -> pd.DataFrame:
     disputes = c.frame("Disputes")
     assert disputes is not None
@@ -320,6 +324,10 @@ STEPS: tuple[Step, ...] = (
     Step("evidence missing", "Disputes", ("Disputes",), _evidence_missing),
     Step("dispute workflow", "Disputes", ("Disputes",), _dispute_workflow),
     Step("sla clocks", "Disputes", ("Disputes",), _sla_clocks),
+    # After the grades and clocks: a customer's profile reads their disputes' results.
+    Step("customer profiles", "Customers", ("Customers",),
+         lambda c: customers.customer_profiles(c.frame("Customers"), c.frame("Interactions"),
+                                               _effective_or_none(c), c.now)),
     Step("response times", "Interactions", ("Interactions",),
          lambda c: pd.DataFrame({"response_minutes": interactions.response_minutes(
              c.frame("Interactions"))})),
