@@ -425,6 +425,14 @@ SETTINGS = Sheet(
         {"Setting": "translation_provider", "Value": "off",
          "Description": "off (default, nothing leaves this computer), google, deepl, "
                         "microsoft, mymemory or libretranslate"},
+        {"Setting": "routing", "Value": "",
+         "Description": "who answers what, e.g. refund_request, return_request -> Mina; "
+                        "ja, ko -> Yuki; * -> Alex (intents or languages -> handler)"},
+        {"Setting": "clarification_queue", "Value": "clarify",
+         "Description": "Route To value for unclear messages that need a question back"},
+        {"Setting": "survey_url", "Value": "",
+         "Description": "your rating form's address (optional); survey links carry only "
+                        "a token, never the score, and the form asks to confirm"},
         {"Setting": "translation_url", "Value": "",
          "Description": "address of your LibreTranslate server (libretranslate only); "
                         "API keys go in the environment or the OS keyring, never here"},
