@@ -39,6 +39,32 @@ _DECL = b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 PALETTE = ("4472C4", "ED7D31", "A5A5A5", "FFC000", "5B9BD5", "70AD47", "264478", "9E480E")
 #: Row heights (points) of rows holding big text; other rows keep Excel's default.
 _TALL_ROWS = {"title": 30.0, "tile_value": 30.0, "table_title": 21.0}
+#: Roles whose text wraps, with the height (points) of one line of their font.
+_WRAPPED_ROWS = {"header": 15.0, "tile_label": 12.0, "tile_note": 12.0}
+
+
+def wrapped_lines(text: str, width: float) -> int:
+    """How many lines ``text`` takes in a column ``width`` characters wide, wrapped at
+    spaces (a rough count: bold and capital letters are wider, so 10% is kept spare).
+
+    >>> wrapped_lines("First reply median (business h)", 13)
+    4
+    """
+    room = max(int(width * 0.9), 1)
+    lines = 0
+    for para in text.splitlines() or [""]:
+        n, used = 1, 0
+        for word in para.split():
+            need = len(word) if used == 0 else used + 1 + len(word)
+            if need <= room:
+                used = need
+            else:
+                n += 1 + (len(word) - 1) // room
+                used = len(word) % room or room
+        lines += n
+    return lines
+
+
 # Excel's built-in number formats (ECMA-376 18.8.30) that reports use.
 _BUILTIN_FORMATS = {"General": 0, "0": 1, "0.00": 2, "#,##0": 3, "#,##0.00": 4, "0%": 9,
                     "0.00%": 10, "0.00E+00": 11, "@": 49}
@@ -60,9 +86,10 @@ class _Look:
 LOOKS: dict[str, _Look] = {
     "title": _Look(bold=True, size=18, color="1F2A44"),
     "subtitle": _Look(italic=True, size=11, color="595959"),
-    "tile_label": _Look(size=9, color="595959", fill="F2F2F2", horizontal="left"),
+    "tile_label": _Look(size=9, color="595959", fill="F2F2F2", horizontal="left", wrap=True),
     "tile_value": _Look(bold=True, size=18, color="1F2A44", fill="F2F2F2", horizontal="left"),
-    "tile_note": _Look(italic=True, size=9, color="7F7F7F", fill="F2F2F2", horizontal="left"),
+    "tile_note": _Look(italic=True, size=9, color="7F7F7F", fill="F2F2F2", horizontal="left",
+                       wrap=True),
     "table_title": _Look(bold=True, size=13, color="1F2A44"),
     "header": _Look(bold=True, color="FFFFFF", fill="1F4E78", wrap=True),
     "cell": _Look(),
@@ -219,6 +246,13 @@ def render_worksheet(report: ReportSheet, where: Layout, style: Callable[[str, s
                            date1904=date1904))
         if cell.role in _TALL_ROWS:
             heights[cell.row] = max(heights.get(cell.row, 0), _TALL_ROWS[cell.role])
+        elif cell.role in _WRAPPED_ROWS and isinstance(value, str):
+            # Excel and LibreOffice keep a row's stored height on load, so a wrapped
+            # header would show only its last line: make the row tall enough here.
+            width = where.column_widths.get(cell.col, 8.43)
+            line = _WRAPPED_ROWS[cell.role]
+            heights[cell.row] = max(heights.get(cell.row, 0),
+                                    line * wrapped_lines(value, width))
         first_col = cell.col if first_col is None else min(first_col, cell.col)
         last_col, last_row = max(last_col, cell.col), max(last_row, cell.row)
     first_row = min(rows, default=1)
