@@ -16,7 +16,7 @@ from typing import Callable, Mapping
 import numpy as np
 import pandas as pd
 
-from . import customers, disputes as disputes_mod, interactions, orders, replies
+from . import customers, disputes as disputes_mod, interactions, orders, replies, routing
 from . import templates as templates_mod
 from .errors import BackendError, ConfigError, SheetNotFound, WorkbookError
 from .nlp.analysis import Backends, analyse_messages, classify_disputes
@@ -127,6 +127,24 @@ def _effective_disputes(c: Context) -> pd.DataFrame:
 
 def _effective_or_none(c: Context) -> pd.DataFrame | None:
     return _effective_disputes(c) if c.frame("Disputes") is not None else None
+
+
+def _escalation_risk(c: Context) -> pd.DataFrame:
+    """Escalation Risk and Risk Reasons, and the planner's Recommended Resolution."""
+    from . import planner, risk
+
+    eff = _effective_disputes(c)
+    orders_frame = c.frame("Orders")
+    assessed = risk.assess_risk(eff, c.frame("Interactions"), orders_frame, c.now,
+                                home_currency=c.settings.home_currency)
+    c.memo["risk model"] = assessed.model
+    plans = planner.recommend_resolutions(eff, orders_frame,
+                                          assessed.scores["escalation_risk"],
+                                          home_currency=c.settings.home_currency)
+    return pd.DataFrame({"escalation_risk": assessed.scores["escalation_risk"],
+                         "risk_reasons": assessed.scores["risk_reasons"],
+                         "recommended_resolution": plans["recommended_resolution"]},
+                        index=eff.index)
 
 
 def _dispute_grades(c: Context) -> pd.DataFrame:
@@ -324,6 +342,8 @@ STEPS: tuple[Step, ...] = (
     Step("evidence missing", "Disputes", ("Disputes",), _evidence_missing),
     Step("dispute workflow", "Disputes", ("Disputes",), _dispute_workflow),
     Step("sla clocks", "Disputes", ("Disputes",), _sla_clocks),
+    # After the clocks (time used is a risk feature), before the customer profiles.
+    Step("escalation risk", "Disputes", ("Disputes",), _escalation_risk),
     # After the grades and clocks: a customer's profile reads their disputes' results.
     Step("customer profiles", "Customers", ("Customers",),
          lambda c: customers.customer_profiles(c.frame("Customers"), c.frame("Interactions"),
@@ -331,6 +351,11 @@ STEPS: tuple[Step, ...] = (
     Step("response times", "Interactions", ("Interactions",),
          lambda c: pd.DataFrame({"response_minutes": interactions.response_minutes(
              c.frame("Interactions"))})),
+    # After message analysis: intents, languages and unclear messages decide the route.
+    Step("routing", "Interactions", ("Interactions",),
+         lambda c: pd.DataFrame({"route_to": routing.route(
+             c.frame("Interactions"), c.settings.routing, disputes=c.frame("Disputes"),
+             clarification_queue=c.settings.clarification_queue or "clarify")})),
     Step("suggested templates", "Interactions", ("Interactions",), _suggested_templates),
     Step("template checks", "Templates", ("Templates",), _template_checks),
     # Off unless the user turned a provider on: nothing leaves the machine.
@@ -353,6 +378,9 @@ class RefreshResult:
     steps_skipped: list[str] = field(default_factory=list)
     # The typed tables with this run's results (for faces that show them, e.g. `sla`).
     tables: dict[str, TypedTable] = field(default_factory=dict, repr=False)
+    # What the run used: faces that go on working with ``tables`` need the same.
+    settings: Settings | None = field(default=None, repr=False)
+    now: dt.datetime | None = None
 
     @property
     def cells_changed(self) -> int:
@@ -527,4 +555,4 @@ def refresh(wb: WorkbookIO, settings: Settings, now: dt.datetime, *, dry_run: bo
         saved = True
     rows = {name: len(t.frame) for name, t in tables.items() if name in SHEETS}
     return RefreshResult(pd.DataFrame(changes, columns=CHANGE_COLUMNS), problems.frame(), rows,
-                         dry_run, saved, skipped, tables)
+                         dry_run, saved, skipped, tables, settings, now)

@@ -318,13 +318,19 @@ def test_refresh_a_day_later_moves_only_the_clock_cells(shop):
     before = zip_parts(shop)
     result = api.refresh(shop, now=NOW + dt.timedelta(days=1))
     # Only O1 and O3 are still travelling: their days in transit grow by one; the open
-    # dispute's SLA clock has a day less left.
+    # dispute's SLA clock has a day less left, so its escalation risk (time used is a
+    # risk signal) and its customer's risk score move with it.
     assert result.changes.to_dict("records") == [
         {"sheet": "Orders", "column": "Days In Transit", "cells": 2},
-        {"sheet": "Disputes", "column": "Hours Left", "cells": 1}]
+        {"sheet": "Disputes", "column": "Hours Left", "cells": 1},
+        {"sheet": "Disputes", "column": "Escalation Risk", "cells": 1},
+        {"sheet": "Disputes", "column": "Risk Reasons", "cells": 1},
+        {"sheet": "Customers", "column": "Risk Score", "cells": 1},
+        {"sheet": "Customers", "column": "Risk Reasons", "cells": 1}]
     after = zip_parts(shop)
     assert {n for n in before if before[n] != after[n]} == {sheet_parts(shop)["Orders"],
-                                                            sheet_parts(shop)["Disputes"]}
+                                                            sheet_parts(shop)["Disputes"],
+                                                            sheet_parts(shop)["Customers"]}
     assert _column_values(shop, "Orders", "Days In Transit", 4) == [30, 7, 11, 14]
 
 
