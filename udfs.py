@@ -402,7 +402,11 @@ def KB_SLA_STATUS(opened_at, grade, first_response_at=None, resolved_at=None):
 
 
 @xw.func(category=CATEGORY)
-@xw.arg("dispute_id", doc=_help("KB_RISK", "dispute_id"), **_ARG_OPTIONS)
-def KB_RISK(dispute_id):
-    """Risk that a dispute escalates (platform claim, chargeback, public review), from 0 to 1"""
-    return _call("KB_RISK", (dispute_id, _ident))
+@xw.arg("description", doc=_help("KB_RISK", "description"), **_ARG_OPTIONS)
+@xw.arg("grade", doc=_help("KB_RISK", "grade"), **_ARG_OPTIONS)
+@xw.arg("amount", doc=_help("KB_RISK", "amount"), **_ARG_OPTIONS)
+@xw.arg("dispute_type", doc=_help("KB_RISK", "dispute_type"), **_ARG_OPTIONS)
+def KB_RISK(description, grade=None, amount=None, dispute_type=None):
+    """Risk that a dispute escalates (platform claim, chargeback, public review), from 0 to 1, with the default weights"""
+    return _call("KB_RISK", (description, _text), (grade, _code), (amount, _number),
+                 (dispute_type, _code))

@@ -167,8 +167,14 @@ _DECLARED = (
     Formula(
         "KB_RISK",
         "Risk that a dispute escalates (platform claim, chargeback, public review), "
-        "from 0 to 1",
-        (("dispute_id", "Dispute ID from the Disputes sheet: a cell or a whole column"),),
+        "from 0 to 1, with the default weights",
+        (
+            ("description", "What the customer reports: a cell or a whole column"),
+            ("grade", "Optional. Grade G1 to G4 (empty: graded from the description)"),
+            ("amount", "Optional. Order value at stake, in the home currency"),
+            ("dispute_type", "Optional. Dispute type such as not_received (empty: "
+                             "recognised from the description)"),
+        ),
     ),
 )
 
@@ -233,10 +239,8 @@ def evaluate(name: str, columns: Sequence[pd.Series], **options: Any) -> pd.Seri
     ``ConfigError`` for an unknown name or columns of different lengths, and
     ``BackendError`` when the computation returns the wrong number of values.
 
-    >>> evaluate("KB_RISK", [pd.Series(["D-1"])])
-    Traceback (most recent call last):
-    ...
-    kakobuy_xl.errors.BackendError: not available yet
+    >>> evaluate("KB_GRADE", [pd.Series(["Refund me now", None])]).tolist()
+    ['G2', None]
     """
     spec = formula(name)
     columns = [c if isinstance(c, pd.Series) else pd.Series(list(c), dtype=object)
@@ -289,9 +293,10 @@ def _plug_built_features() -> None:
     from .replies import FORMULA_COMPUTATIONS as REPLY_COMPUTATIONS
     from .sla import FORMULA_COMPUTATIONS as SLA_COMPUTATIONS
     from .nlp.translate import FORMULA_COMPUTATIONS as TRANSLATE_COMPUTATIONS
+    from .risk import FORMULA_COMPUTATIONS as RISK_COMPUTATIONS
 
     for name, compute in {**FORMULA_COMPUTATIONS, **REPLY_COMPUTATIONS, **SLA_COMPUTATIONS,
-                          **TRANSLATE_COMPUTATIONS}.items():
+                          **TRANSLATE_COMPUTATIONS, **RISK_COMPUTATIONS}.items():
         register(name, compute)
 
 
