@@ -10,33 +10,35 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping
+from typing import Callable, Mapping
 
 import pandas as pd
 
 from . import refresh as _refresh
 from . import settings as _settings
 from .errors import ConfigError, WorkbookError, WorkbookLocked
-from .io.base import Progress, WorkbookIO, no_progress
+from . import schema
+from .io.base import Progress, WorkbookIO, find_header, no_progress
 from .io.create import create_workbook
 from .io.atomic import write_atomically
 from .io.resultcache import FileResultCache
 from .io.tablecache import TableCache
 from .nlp.cache import MemoryResultCache, ResultCache
 from .io.xlsx import FileWorkbook, backup_path, lock_file
-from .schema import SHEETS
+from .schema import SETTINGS as _SETTINGS_CONTRACT, SHEETS
 from .replies import SuggestResult
 from .settings import Settings
 
 DEMO_FILE = "kakobuy-demo.xlsx"
 DEMO_NOW = dt.datetime(2025, 6, 30, 12, 0)
 
-__all__ = ["DemoResult", "analyze", "build_workbook", "cache_folder", "demo", "eval", "init",
-           "dossier", "evidence_pack", "import_file", "open_workbook", "refresh", "result_cache", "seller_key",
-           "repair", "report", "sla", "suggest", "translate", "translation_cache", "translator", "validate",
-           "verify"]
+__all__ = ["DemoResult", "DraftsResult", "analyze", "build_workbook", "cache_folder", "demo",
+           "dossier", "eval", "evidence_pack", "follow_up", "import_file", "init",
+           "notify_delay", "open_workbook", "plan", "refresh", "repair", "report",
+           "result_cache", "seller_key", "sla", "suggest", "survey", "translate",
+           "translation_cache", "translator", "validate", "verify"]
 WORKBOOK_FILE = Path("workbook") / "Kakobuy.xlsm"
 
 
@@ -209,9 +211,28 @@ def demo(path: str | os.PathLike[str] | None = None, *, seed: int = 7,
         kinds = {c.header: c.kind for c in SHEETS[name].columns}
         wb.append_rows(name, frame, kinds)
         rows[name] = len(frame)
+    _set_settings(wb, DEMO_SETTINGS)
     wb.save(progress)
     result = refresh(target, now=now, progress=progress)
     return DemoResult(target, rows, result)
+
+
+SETTINGS_SHEET = _SETTINGS_CONTRACT.name
+
+#: Settings the sample shop uses, so routing shows in Route To.
+DEMO_SETTINGS = {"routing": "refund_request, return_request -> Lin; ja -> Sora; "
+                            "ko, th -> Mina; * -> Alex"}
+
+
+def _set_settings(wb: WorkbookIO, values: Mapping[str, str]) -> None:
+    """Type ``values`` into the Value column of the Settings sheet's rows."""
+    data = wb.read_table(SETTINGS_SHEET)
+    names = data.frame[find_header(data.headers, "Setting")].map(
+        lambda v: str(v).strip().casefold() if v is not None else None)
+    rows = {name: idx for idx, name in names.items()}
+    updates = pd.Series({rows[k]: v for k, v in values.items() if k in rows}, dtype=object)
+    if len(updates):
+        wb.write_columns(data.sheet, {find_header(data.headers, "Value"): (updates, "text")})
 
 
 def build_workbook(out: str | os.PathLike[str] | None = None,
@@ -532,44 +553,302 @@ def sla(target: str | os.PathLike[str] | WorkbookIO, *, now: dt.datetime | None 
         .reset_index(drop=True)
 
 
-REPORTS = ("disputes",)
+REPORTS = ("disputes", "service", "monthly")
+
+
+def _default_month(now: dt.datetime) -> str:
+    """The month a monthly report covers by default: the last complete month."""
+    first = now.replace(day=1)
+    return (first - dt.timedelta(days=1)).strftime("%Y-%m")
 
 
 def report(kind: str, target: str | os.PathLike[str] | WorkbookIO, *,
+           month: str | None = None, html: str | os.PathLike[str] | None = None,
            now: dt.datetime | None = None, env: Mapping[str, str] | None = None,
            progress: Progress = no_progress) -> str:
-    """Write a report sheet (``disputes``: the Dispute Report) into the workbook and save.
-    Returns the sheet's name."""
-    from . import disputes, reports, sla
+    """Write a report sheet into the workbook and save; returns the sheet's name.
+
+    ``disputes``: the Dispute Report. ``service``: the Service Report (service metrics per
+    handler, channel, platform and month, and the findings of the trend analysis).
+    ``monthly``: the Monthly Report of ``month`` (``YYYY-MM``; default the last complete
+    month). With ``html`` the same report is also written there as one self-contained
+    page to share or print to PDF.
+    """
+    from . import disputes, insight_report, metrics, reports, sla, trends
 
     if kind not in REPORTS:
         raise ConfigError(f"Unknown report '{kind}' (known: {', '.join(REPORTS)}).")
+    if month is not None and kind != "monthly":
+        raise ConfigError("--month is for the monthly report only.")
+    if month is not None:
+        insight_report.parse_month(month)  # a bad month fails before any work
     wb = _workbook(target, env)
     if isinstance(wb, FileWorkbook):
         wb.check_writable()
     try:
         settings = _refresh.read_settings(wb, env)
         when = now or _now_in(settings)
+        steps = ("dispute types", "dispute grades") if kind == "disputes" else \
+            ("message analysis", "dispute types", "customer activity", "dispute grades",
+             "sla clocks", "escalation risk", "customer profiles")
         result = _refresh.refresh(wb, settings, when, dry_run=True, progress=progress,
-                                  cache=result_cache(env),
-                                  steps=("dispute types", "dispute grades"))
+                                  cache=result_cache(env), steps=steps)
         typed = result.tables.get("Disputes")
         if typed is None or not typed.usable:
             raise WorkbookError("The workbook has no usable Disputes sheet; run "
                                 "`kakobuy validate`.")
         frames = {n: t.frame for n, t in result.tables.items() if t.usable}
         eff = disputes.effective(frames["Disputes"])
-        clocks = sla.dispute_clocks(eff, frames.get("Interactions"), frames.get("SLA"),
-                                    frames.get("Platform Rules"),
-                                    sla.BusinessCalendar.from_settings(settings), when,
-                                    settings.deadline_buffer_hours)
-        facts = reports.dispute_facts(eff, clocks, frames.get("Orders"))
-        sheet = reports.dispute_report(facts, when)
+        calendar = sla.BusinessCalendar.from_settings(settings)
+        orders = frames.get("Orders")
+        progress("report", 0, 1)
+        if kind in ("disputes", "monthly"):
+            clocks = sla.dispute_clocks(eff, frames.get("Interactions"), frames.get("SLA"),
+                                        frames.get("Platform Rules"), calendar, when,
+                                        settings.deadline_buffer_hours)
+            facts = reports.dispute_facts(eff, clocks, orders)
+        if kind == "disputes":
+            sheet = reports.dispute_report(facts, when)
+        else:
+            by = metrics.service_metrics_by(frames.get("Interactions"), eff, orders, calendar,
+                                            when, customers=frames.get("Customers"))
+            if kind == "service":
+                sheet = insight_report.service_report(by, trends.findings(eff, orders, when),
+                                                      when)
+            else:
+                label = month or _default_month(when)
+                period = insight_report.parse_month(label)
+                start = period.start_time.to_pydatetime()
+                end = min((period + 1).start_time.to_pydatetime(), when)
+                found = trends.findings(eff, orders, when, recent_start=start,
+                                        recent_end=end)
+                sheet = insight_report.monthly_report(label, by, facts, found, when,
+                                                      at_risk=_at_risk(frames))
+        progress("report", 1, 1)
         wb.write_sheet(sheet)
         wb.save(progress)
+        if html is not None:
+            from .io.atomic import write_atomically
+            from .report_html import report_html
+
+            write_atomically(html, report_html(sheet, generated=when).encode("utf-8"))
         return sheet.name
     finally:
         wb.close()
+
+
+def _at_risk(frames: dict[str, pd.DataFrame]) -> pd.DataFrame | None:
+    """High-risk customers (Segment), for the monthly report's list."""
+    customers = frames.get("Customers")
+    if customers is None or "segment" not in customers:
+        return None
+    return customers[customers["segment"] == "high-risk"]
+
+
+def plan(dispute_id: str, workbook: str | os.PathLike[str] | WorkbookIO, *,
+         now: dt.datetime | None = None, env: Mapping[str, str] | None = None,
+         progress: Progress = no_progress):
+    """Simulate one dispute's resolution options (cost, escalation risk, satisfaction)
+    and the recommended one, with the offer written in the customer's language.
+    Writes nothing. Returns a :class:`kakobuy_xl.planner.Plan`."""
+    from . import planner
+    from .disputes import effective
+    from .templates import library_or_shipped
+
+    result = refresh(workbook, dry_run=True, now=now, env=env, progress=progress,
+                     steps=("message analysis", "dispute types", "customer activity",
+                            "dispute grades", "sla clocks"))
+    frames = {n: t.frame for n, t in result.tables.items() if t.usable}
+    if "Disputes" not in frames:
+        raise WorkbookError("The workbook has no usable Disputes sheet; run "
+                            "`kakobuy validate`.")
+    settings = result.settings
+    return planner.plan_dispute(
+        dispute_id, effective(frames["Disputes"]), frames.get("Orders"), now=result.now,
+        interactions=frames.get("Interactions"), customers=frames.get("Customers"),
+        templates=library_or_shipped(frames.get("Templates")),
+        home_currency=settings.home_currency,
+        seller_name=settings.seller_name, seller_language=settings.seller_language)
+
+
+@dataclass
+class DraftsResult:
+    """What a proactive command drafted, recorded and exported."""
+
+    drafts: object  # kakobuy_xl.proactive.DraftBatch
+    files: list[Path]
+    recorded: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        lines = [self.drafts.summary()]  # type: ignore[attr-defined]
+        if self.recorded:
+            lines.append(f"Recorded {self.recorded} rating(s) in Disputes / CSAT.")
+        lines.extend(self.notes)
+        lines.extend(getattr(self.drafts, "notes", []))
+        if self.files:
+            lines.append("Ready to send: " + ", ".join(str(f) for f in self.files))
+        return "\n".join(lines)
+
+
+#: Steps a proactive command needs before it drafts (languages, segments, risk).
+_PROFILE_STEPS = ("message analysis", "dispute types", "order tracking", "customer activity",
+                  "dispute grades", "sla clocks", "escalation risk", "customer profiles")
+
+
+def _drafts_folder(wb: WorkbookIO, out: str | os.PathLike[str] | None) -> Path | None:
+    if out is not None:
+        return Path(out)
+    folder = _workbook_folder(wb)
+    return folder / "kakobuy-drafts" if folder is not None else None
+
+
+def _proactive(workbook: str | os.PathLike[str] | WorkbookIO, env: Mapping[str, str] | None,
+               now: dt.datetime | None, dry_run: bool, out: str | os.PathLike[str] | None,
+               stem: str, progress: Progress, build: Callable[..., tuple[object, int]]
+               ) -> DraftsResult:
+    """Shared shape of notify-delay, survey and follow-up: compute the profiles, build
+    the drafts, append them to Interactions (Direction out, Status draft), save, export."""
+    from .proactive import export_drafts
+
+    wb = _workbook(workbook, env)
+    if not dry_run and isinstance(wb, FileWorkbook):
+        wb.check_writable()
+    try:
+        settings = _refresh.read_settings(wb, env)
+        when = now or _now_in(settings)
+        result = _refresh.refresh(wb, settings, when, dry_run=True, progress=progress,
+                                  cache=result_cache(env), steps=_PROFILE_STEPS,
+                                  folder=_workbook_folder(wb))
+        frames = {n: t.frame for n, t in result.tables.items() if t.usable}
+        batch, recorded = build(wb, result.tables, frames, settings, when)
+        rows = batch.interaction_rows()  # type: ignore[attr-defined]
+        inter = result.tables.get("Interactions")
+        if len(rows) and not dry_run:
+            if inter is None or not inter.usable:
+                raise WorkbookError("The workbook has no usable Interactions sheet to put "
+                                    "the drafts in; run `kakobuy validate`.")
+            present = [h for h in rows.columns if find_header(inter.data.headers, h)]
+            kinds = {c.header: c.kind for c in schema.INTERACTIONS.columns}
+            wb.append_rows(inter.data.sheet, rows[present],
+                           {h: kinds[h] for h in present if h in kinds})
+        if not dry_run and wb.has_changes:
+            wb.save(progress)
+        files: list[Path] = []
+        folder = _drafts_folder(wb, out)
+        if len(rows) and not dry_run and folder is not None:
+            files = export_drafts(batch, folder, stem=f"{stem}-{when:%Y%m%d-%H%M}")
+        return DraftsResult(batch, files, recorded)
+    finally:
+        wb.close()
+
+
+def notify_delay(workbook: str | os.PathLike[str] | WorkbookIO, *,
+                 country: str | None = None, carrier: str | None = None,
+                 since: dt.date | dt.datetime | str | None = None,
+                 group_buy: str | None = None, compensation: str | None = None,
+                 coupon: str | None = None, delay_days: int | None = 7,
+                 out: str | os.PathLike[str] | None = None, now: dt.datetime | None = None,
+                 env: Mapping[str, str] | None = None, dry_run: bool = False,
+                 progress: Progress = no_progress) -> DraftsResult:
+    """Pre-emptive delay notices: one draft per customer whose open orders match
+    (country, carrier, shipped since, group buy), in their language, plus one
+    announcement per language for each group buy. Appended to Interactions as drafts
+    and exported (CSV and one text file per channel) to ``out`` (default:
+    ``kakobuy-drafts/`` beside the workbook)."""
+    from .proactive import delay_notices
+    from .templates import library_or_shipped
+
+    def build(wb, tables, frames, settings, when):
+        if "Orders" not in frames:
+            raise WorkbookError("The workbook has no usable Orders sheet; run "
+                                "`kakobuy validate`.")
+        batch = delay_notices(frames["Orders"], frames.get("Customers"),
+                              library_or_shipped(frames.get("Templates")), now=when,
+                              country=country, carrier=carrier, since=since,
+                              group_buy=group_buy, compensation=compensation, coupon=coupon,
+                              delay_days=delay_days, interactions=frames.get("Interactions"),
+                              seller=settings)
+        return batch, 0
+
+    return _proactive(workbook, env, now, dry_run, out, "delay-notices", progress, build)
+
+
+def survey(workbook: str | os.PathLike[str] | WorkbookIO, *,
+           form: str | os.PathLike[str] | None = None, after_hours: float = 24,
+           out: str | os.PathLike[str] | None = None, now: dt.datetime | None = None,
+           env: Mapping[str, str] | None = None, dry_run: bool = False,
+           progress: Progress = no_progress) -> DraftsResult:
+    """Satisfaction surveys: record the ratings customers sent back (chat replies, and
+    the confirmed answers of a web form's CSV export with ``form``) into Disputes /
+    CSAT, draft a thank-you echo for each chat rating, and draft a 1-5 survey for every
+    dispute resolved at least ``after_hours`` ago that has no rating and no survey yet.
+    Survey links (Settings survey_url) carry a token signed with the seller key, never
+    the score."""
+    import pandas as pd
+
+    from .proactive import (DraftBatch, rating_confirmations, survey_answers,
+                            survey_drafts, survey_form_answers)
+    from .templates import library_or_shipped
+
+    key = seller_key(env)
+
+    def build(wb, tables, frames, settings, when):
+        disputes = frames.get("Disputes")
+        if disputes is None:
+            raise WorkbookError("The workbook has no usable Disputes sheet; run "
+                                "`kakobuy validate`.")
+        inter = frames.get("Interactions")
+        chat = survey_answers(disputes, inter, now=when)
+        answers = chat
+        if form is not None:
+            web = survey_form_answers(disputes, form, survey_key=key)
+            answers = chat.where(chat["csat"].notna(), web)
+        recorded = answers["csat"].notna()
+        if recorded.any():
+            typed = tables["Disputes"]
+            header = typed.header_of.get("csat")
+            if header is None:
+                raise WorkbookError("Sheet 'Disputes' has no column 'CSAT' to record the "
+                                    "ratings in; run `kakobuy init --repair`.")
+            wb.write_columns(typed.data.sheet, {header: (
+                answers.loc[recorded, "csat"].astype(float), "int")})
+            # Later steps (the survey drafts) see the ratings just recorded.
+            disputes = disputes.assign(csat=disputes["csat"].where(~recorded,
+                                                                   answers["csat"]))
+        echo = rating_confirmations(chat, disputes, frames.get("Customers"), inter, now=when,
+                                    seller=settings)
+        asks = survey_drafts(disputes, frames.get("Customers"), inter,
+                             library_or_shipped(frames.get("Templates")), now=when,
+                             survey_url=settings.survey_url or None, after_hours=after_hours,
+                             survey_key=key, seller=settings)
+        both = DraftBatch(pd.concat([echo.drafts, asks.drafts], ignore_index=True),
+                          echo.skipped + asks.skipped, echo.notes + asks.notes)
+        return both, int(recorded.sum())
+
+    return _proactive(workbook, env, now, dry_run, out, "surveys", progress, build)
+
+
+def follow_up(workbook: str | os.PathLike[str] | WorkbookIO, *, quiet_days: float = 3,
+              out: str | os.PathLike[str] | None = None, now: dt.datetime | None = None,
+              env: Mapping[str, str] | None = None, dry_run: bool = False,
+              progress: Progress = no_progress) -> DraftsResult:
+    """A proactive follow-up draft for each high-risk customer (Segment) who has heard
+    nothing from the shop for ``quiet_days``, in their language."""
+    from .proactive import follow_up_drafts
+    from .templates import library_or_shipped
+
+    def build(wb, tables, frames, settings, when):
+        if "Customers" not in frames:
+            raise WorkbookError("The workbook has no usable Customers sheet; run "
+                                "`kakobuy validate`.")
+        batch = follow_up_drafts(frames["Customers"], frames.get("Disputes"),
+                                 frames.get("Interactions"),
+                                 library_or_shipped(frames.get("Templates")), now=when,
+                                 quiet_days=quiet_days, seller=settings)
+        return batch, 0
+
+    return _proactive(workbook, env, now, dry_run, out, "follow-ups", progress, build)
 
 
 def import_file(kind: str, file: str | os.PathLike[str],

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import json
 import os
 import sys
 from typing import Any, Callable
@@ -369,20 +370,153 @@ def translate(text: str, target: str, source: str, provider: str | None, url: st
 
 
 @main.command()
-@click.argument("kind", type=click.Choice(["disputes"]))
+@click.argument("kind", type=click.Choice(["disputes", "service", "monthly"]))
 @click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--month", default=None, metavar="YYYY-MM",
+              help="Month of the monthly report (default: the last complete month).")
+@click.option("--html", "html", type=click.Path(dir_okay=False), default=None,
+              help="Also write the report as one self-contained HTML page (share it, or "
+                   "print it to PDF).")
 @now_option
 @handle_errors
-def report(kind: str, path: str, now: str | None) -> None:
-    """Write a report sheet into PATH (disputes: the Dispute Report, with charts)."""
+def report(kind: str, path: str, month: str | None, html: str | None, now: str | None) -> None:
+    """Write a report sheet into PATH: disputes (Dispute Report), service (Service Report)
+    or monthly (Monthly Report), each with native charts."""
     from . import api
 
     progress = TerminalProgress()
     try:
-        name = api.report(kind, path, now=parse_now(now), env=os.environ, progress=progress)
+        name = api.report(kind, path, month=month, html=html, now=parse_now(now),
+                          env=os.environ, progress=progress)
     finally:
         progress.close()
     click.echo(f"Wrote the '{name}' sheet in {path}.")
+    if html:
+        click.echo(f"Wrote {html}.")
+
+
+@main.command()
+@click.argument("dispute_id")
+@workbook_option
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@now_option
+@handle_errors
+def plan(dispute_id: str, workbook: str, as_json: bool, now: str | None) -> None:
+    """Simulate DISPUTE_ID: each way to settle it with its cost, escalation risk and
+    expected satisfaction; the recommended one and the message offering it."""
+    from . import api
+
+    result = api.plan(dispute_id, workbook, now=parse_now(now), env=os.environ)
+    table = result.table()
+    if as_json:
+        click.echo(json.dumps({
+            "dispute_id": result.dispute_id, "recommended": result.recommended,
+            "resolution": result.resolution, "amount": result.amount,
+            "currency": result.currency, "rationale": result.rationale,
+            "risk": result.risk, "risk_reasons": result.risk_reasons, "model": result.model,
+            "language": result.language, "message": result.message,
+            "options": json.loads(table.to_json(orient="records")),
+        }, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"Dispute {result.dispute_id}: escalation risk {result.risk:.0%}"
+               + (f" ({result.risk_reasons})" if result.risk_reasons else ""))
+    click.echo(f"Model: {result.model}")
+    click.echo(table.to_string(index=False))
+    click.echo(f"\nRecommended: {result.cell_text}. {result.rationale}")
+    if result.message:
+        click.echo(f"\nMessage ({result.language}):\n{result.message}")
+    for name in result.missing:
+        click.echo(f"Fill in before sending: {name}")
+
+
+def _drafts_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    func = click.option("--dry-run", is_flag=True,
+                        help="Show what would be drafted; write and export nothing.")(func)
+    func = click.option("--out", "-o", type=click.Path(file_okay=False), default=None,
+                        help="Folder for the files to send (default: kakobuy-drafts/ "
+                             "beside the workbook).")(func)
+    return func
+
+
+def _echo_drafts(result: Any, dry_run: bool) -> None:
+    drafts = result.drafts.drafts
+    if dry_run and len(drafts):
+        shown = drafts[["customer_id", "channel", "language", "order_id", "message"]].copy()
+        shown["message"] = shown["message"].map(
+            lambda m: (m or "").replace("\n", " ")[:70])
+        click.echo(shown.to_string(index=False))
+    click.echo(result.summary())
+    if not dry_run and len(drafts):
+        click.echo("The drafts are on the Interactions sheet (Status draft): check them, "
+                   "send them, then set Status to sent.")
+
+
+@main.command("notify-delay")
+@workbook_option
+@click.option("--country", default=None, help="Destination countries, e.g. TH or TH,VN.")
+@click.option("--carrier", default=None,
+              help="Carrier name (or part of it, any case); several with commas.")
+@click.option("--since", default=None, metavar="DATE",
+              help="Orders shipped on or after this date (YYYY-MM-DD).")
+@click.option("--group-buy", default=None, help="Only this Group Buy ID.")
+@click.option("--compensation", default=None,
+              help='What you offer, e.g. "5% coupon" (a code per customer) or "free '
+                   'shipping on the next order".')
+@click.option("--coupon", default=None, help="One coupon code for everyone instead.")
+@click.option("--delay-days", default=7, show_default=True, type=int,
+              help="Days added to Expected Delivery for the new estimate.")
+@_drafts_options
+@now_option
+@handle_errors
+def notify_delay(workbook: str, country: str | None, carrier: str | None, since: str | None,
+                 group_buy: str | None, compensation: str | None, coupon: str | None,
+                 delay_days: int, out: str | None, dry_run: bool, now: str | None) -> None:
+    """Draft a delay notice for every customer whose open orders match, in their own
+    language (plus group-buy announcements), and export them for sending."""
+    from . import api
+
+    result = api.notify_delay(workbook, country=country, carrier=carrier, since=since,
+                              group_buy=group_buy, compensation=compensation, coupon=coupon,
+                              delay_days=delay_days, out=out, now=parse_now(now),
+                              env=os.environ, dry_run=dry_run)
+    _echo_drafts(result, dry_run)
+
+
+@main.command()
+@workbook_option
+@click.option("--form", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="CSV export of your rating form (token, score, confirmed).")
+@click.option("--after-hours", default=24.0, show_default=True, type=float,
+              help="Survey a dispute this many hours after it was resolved.")
+@_drafts_options
+@now_option
+@handle_errors
+def survey(workbook: str, form: str | None, after_hours: float, out: str | None,
+           dry_run: bool, now: str | None) -> None:
+    """Record the 1-5 ratings customers sent back into Disputes / CSAT and draft a
+    satisfaction survey for each newly resolved dispute, in the customer's language."""
+    from . import api
+
+    result = api.survey(workbook, form=form, after_hours=after_hours, out=out,
+                        now=parse_now(now), env=os.environ, dry_run=dry_run)
+    _echo_drafts(result, dry_run)
+
+
+@main.command("follow-up")
+@workbook_option
+@click.option("--quiet-days", default=3.0, show_default=True, type=float,
+              help="Only customers the shop has not written to for this many days.")
+@_drafts_options
+@now_option
+@handle_errors
+def follow_up(workbook: str, quiet_days: float, out: str | None, dry_run: bool,
+              now: str | None) -> None:
+    """Draft a proactive follow-up for each high-risk customer (Customers / Segment)."""
+    from . import api
+
+    result = api.follow_up(workbook, quiet_days=quiet_days, out=out, now=parse_now(now),
+                           env=os.environ, dry_run=dry_run)
+    _echo_drafts(result, dry_run)
 
 
 @main.command("import")

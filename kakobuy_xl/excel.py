@@ -136,16 +136,6 @@ def show_help(book: Any | None = None) -> None:
     _alert(book, HELP_TEXT)
 
 
-def _not_yet(action: str, what: str) -> Callable[[Any | None], None]:
-    def macro(book: Any | None = None) -> None:
-        book = book if book is not None else _caller()
-        _alert(book, f"{action} is not available yet: {what} comes in a coming release of "
-               "Kakobuy. Refresh all and Validate work today.")
-
-    macro.__doc__ = f"{action}: not available yet ({what})."
-    return macro
-
-
 def analyse_messages(book: Any | None = None) -> None:
     """Analyse messages: language, sentiment, negative flags and intent of every message."""
     from . import api
@@ -277,11 +267,121 @@ def verify_records(book: Any | None = None) -> None:
         _alert(bk, summary(findings), critical=bool(len(findings)))
 
 
-delay_notices = _not_yet("Delay notices", "proactive delay notices")
-surveys = _not_yet("Surveys", "satisfaction surveys")
-risk_review = _not_yet("Risk review", "the escalation risk predictor")
-service_report = _not_yet("Service report", "the service report")
-monthly_report = _not_yet("Monthly report", "the monthly report")
+def _report_macro(kind: str, action: str) -> Callable[[Any | None], None]:
+    def macro(book: Any | None = None) -> None:
+        from . import api
+
+        with _macro(book, action) as (bk, wb):
+            name = api.report(kind, wb, env=os.environ, progress=wb.status)
+            with contextlib.suppress(Exception):
+                bk.sheets[name].activate()
+
+    return macro
+
+
+service_report = _report_macro("service", "Service report")
+service_report.__doc__ = ("Service report: reply and resolution times, FCR, CSAT, repeat "
+                          "complaints and escalations per handler, channel, platform and "
+                          "month, with the findings of the trend analysis.")
+monthly_report = _report_macro("monthly", "Monthly report")
+monthly_report.__doc__ = ("Monthly report: last month against the month before, disputes by "
+                          "type and region, the 12-month trend, findings and customers at "
+                          "risk.")
+
+DELAY_PROMPT = (
+    "Which shipments are late? Give one or more of, separated by spaces:\n"
+    "  country=TH,VN   carrier=YunExpress   since=2025-06-01   group_buy=GB-12\n"
+    "and what you offer, e.g.  compensation=5% coupon\n"
+    "(everything after compensation= is the offer)."
+)
+
+
+def parse_delay_request(text: str) -> dict[str, str]:
+    """The notify-delay options typed in the ribbon's box (``key=value`` pairs;
+    ``compensation=`` takes the rest of the line).
+
+    >>> parse_delay_request("country=TH,VN carrier=Yun since=2025-06-01 compensation=5% coupon")
+    {'country': 'TH,VN', 'carrier': 'Yun', 'since': '2025-06-01', 'compensation': '5% coupon'}
+    """
+    from .errors import ConfigError
+
+    out: dict[str, str] = {}
+    head, sep, offer = text.partition("compensation=")
+    for part in head.split():
+        key, eq, value = part.partition("=")
+        key = key.strip().lower().replace("-", "_")
+        if not eq or key not in ("country", "carrier", "since", "group_buy"):
+            raise ConfigError(f"'{part}' is not one of country=, carrier=, since=, group_buy= "
+                              "or compensation=. Example: country=TH carrier=YunExpress "
+                              "compensation=5% coupon")
+        out[key] = value.strip()
+    if sep and offer.strip():
+        out["compensation"] = offer.strip()
+    return out
+
+
+def delay_notices(book: Any | None = None) -> None:
+    """Delay notices: draft a notice for every customer whose open orders are late, in
+    their language, on the Interactions sheet, and export them for sending."""
+    from . import api
+
+    with _macro(book, "Delay notices") as (bk, wb):
+        try:
+            typed = bk.app.api.InputBox(DELAY_PROMPT, TITLE)  # Excel's own input box
+        except Exception:  # noqa: BLE001 - no dialog here (automation)
+            typed = None
+        if not typed or typed is False:
+            _alert(bk, "Delay notices need to know which shipments are late. From the "
+                   "command line: kakobuy notify-delay --workbook THIS_WORKBOOK --country TH "
+                   "--carrier X --since 2025-06-01 --compensation \"5% coupon\"")
+            return
+        options = parse_delay_request(str(typed))
+        result = api.notify_delay(wb, env=os.environ, progress=wb.status, **options)
+        _alert(bk, result.summary())
+
+
+def surveys(book: Any | None = None) -> None:
+    """Surveys: record ratings customers sent back into Disputes / CSAT and draft a 1-5
+    survey for each newly resolved dispute, in the customer's language."""
+    from . import api
+
+    with _macro(book, "Surveys") as (bk, wb):
+        result = api.survey(wb, env=os.environ, progress=wb.status)
+        _alert(bk, result.summary())
+
+
+def risk_review(book: Any | None = None) -> None:
+    """Risk review: Escalation Risk, Risk Reasons and Recommended Resolution for every
+    open dispute, customer segments, a follow-up draft for each quiet high-risk
+    customer; selects the disputes at 50% risk or more."""
+    from . import api
+
+    with _macro(book, "Risk review") as (bk, wb):
+        result = api.refresh(wb, env=os.environ, progress=wb.status, steps=(
+            "message analysis", "dispute types", "order tracking", "customer activity",
+            "dispute grades", "sla clocks", "escalation risk", "customer profiles"))
+        _report(bk, result.problems)
+        typed = result.tables.get("Disputes")
+        if typed is None or not typed.usable:
+            _alert(bk, "Risk review: the Disputes sheet could not be read; see the Problems "
+                   "sheet.", critical=True)
+            return
+        risk = typed.frame.get("escalation_risk")
+        high = risk[risk >= 0.5].sort_values(ascending=False) if risk is not None else []
+        drafts = api.follow_up(wb, env=os.environ, progress=wb.status)
+        if len(high):
+            with contextlib.suppress(Exception):
+                sheet = bk.sheets["Disputes"]
+                sheet.activate()
+                parts: list[str] = []
+                for r in sorted(int(i) for i in high.index):
+                    if len(",".join(parts + [f"{r}:{r}"])) > 250:
+                        break
+                    parts.append(f"{r}:{r}")
+                sheet.range(",".join(parts)).select()
+        _alert(bk, f"{len(high)} open disputes at 50% escalation risk or more (selected on the "
+               "Disputes sheet; see Risk Reasons and Recommended Resolution). "
+               + drafts.summary())
 _IMPORT_FILTER = ("Chats, mail and shop exports (*.txt;*.zip;*.eml;*.mbox;*.csv),"
                   "*.txt;*.zip;*.eml;*.mbox;*.csv")
 

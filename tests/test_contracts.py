@@ -21,7 +21,7 @@ FORBIDDEN = {"xlwings", "openpyxl", "click", "python_calamine", "lxml", "zipfile
 
 # Modules whose job is files the user hands over or asks for (chat exports, evidence
 # packs, dossiers) may use file libraries, but still never reach a workbook directly.
-FILE_MODULES = {"evidence.py", "dossier.py"}
+FILE_MODULES = {"evidence.py", "dossier.py", "proactive.py"}
 FILE_PACKAGES = {"importers"}
 FILE_LIBRARIES = {"zipfile", "shutil"}
 
