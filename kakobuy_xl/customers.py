@@ -207,17 +207,19 @@ def customer_profiles(customers: pd.DataFrame, interactions: pd.DataFrame | None
     order = np.argsort(-parts.to_numpy(), axis=1, kind="stable")
     names = list(parts.columns)
     values = parts.to_numpy()
+    words = [texts[n].tolist() for n in names]
+    csat_l, sent_l = csat.tolist(), avg_sent.tolist()
     reasons: list[str | None] = []
     for i, row in enumerate(order):
         if segment[i] == "high-satisfaction":
             why = []
-            if not pd.isna(csat.iloc[i]):
-                why.append(f"CSAT {csat.iloc[i]:.1f}")
-            if not pd.isna(avg_sent.iloc[i]) and avg_sent.iloc[i] >= 0.3:
-                why.append(f"positive messages (avg {avg_sent.iloc[i]:+.2f})")
+            if not pd.isna(csat_l[i]):
+                why.append(f"CSAT {csat_l[i]:.1f}")
+            if not pd.isna(sent_l[i]) and sent_l[i] >= 0.3:
+                why.append(f"positive messages (avg {sent_l[i]:+.2f})")
             reasons.append("; ".join(why) or None)
             continue
-        top = [texts[names[j]].iloc[i] for j in row[:3] if values[i, j] > 0]
+        top = [words[j][i] for j in row[:3] if values[i, j] > 0]
         reasons.append("; ".join(top) or None)
     # A customer with no message and no dispute yet has no profile to show.
     known: set[str] = set()

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .errors import ConfigError
-from .keys import id_key, lookup
+from .keys import id_key, lookup, map_distinct
 from .schema import CLOSED_DISPUTE_STATUSES, INTENTS, LANGUAGES
 
 DEFAULT_CLARIFICATION_QUEUE = "clarify"
@@ -116,8 +116,8 @@ def parse_routing(text: str | None, *, setting: str = "routing") -> RoutingRules
 
 
 def _lower(series: pd.Series) -> pd.Series:
-    return pd.Series([v.strip().casefold() if isinstance(v, str) else "" for v in
-                      series.tolist()], index=series.index, dtype=object)
+    return map_distinct(series, lambda v: v.strip().casefold() if isinstance(v, str) else "",
+                        "")
 
 
 def _col(frame: pd.DataFrame, name: str) -> pd.Series:
