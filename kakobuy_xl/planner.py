@@ -43,6 +43,8 @@ from .schema import DISPUTE_TYPES, GRADES
 #: Options, gentlest first (ties go to the earlier one), and the Resolution each means.
 OPTIONS: tuple[str, ...] = ("apology_only", "coupon", "discount", "partial_refund",
                             "reship_copay", "reship", "refund_on_return", "full_refund")
+#: How long a coupon offered to settle a dispute stays valid (the message says until when).
+COUPON_VALID_DAYS = 90
 RESOLUTION_OF = {"apology_only": "none", "coupon": "coupon", "discount": "discount",
                  "partial_refund": "partial_refund", "reship_copay": "reship_copay",
                  "reship": "reship", "refund_on_return": "refund_on_return",
@@ -554,7 +556,13 @@ def _message(one: pd.DataFrame, scenario: str, option: str, amount: float,
     if amount > 0:
         extra["amount"] = round(amount, 2)
     if option == "coupon":
+        from .proactive import coupon_code
+
         extra["discount"] = params.coupon_pct
+        # The same dispute always gets the same code; the seller creates it in the shop.
+        extra["coupon"] = coupon_code(params.coupon_pct, c_key or "", d_key or "",
+                                      prefix="SORRY")
+        extra["deadline"] = (pd.Timestamp(now) + pd.Timedelta(days=COUPON_VALID_DAYS)).date()
     if option == "refund_on_return":
         extra["deadline"] = (pd.Timestamp(now) + pd.Timedelta(days=params.return_days)).date()
     values, cur = reply_values(order, customer, seller_name=seller_name,

@@ -412,11 +412,12 @@ def parse_compensation(text: str | None) -> Compensation:
     return Compensation("text", text=str(text).strip())
 
 
-def coupon_code(discount: float, customer_key: str, notice_key: str) -> str:
+def coupon_code(discount: float, customer_key: str, notice_key: str,
+                prefix: str = "DELAY") -> str:
     """A coupon code that is the same every time the same notice is drafted for the same
     customer: ``DELAY5-3FA2C1``. Create these codes in your shop before sending."""
     amount = f"{discount:g}".replace(".", "_")
-    return f"DELAY{amount}-{short_hash('coupon', customer_key, notice_key)[:6].upper()}"
+    return f"{prefix}{amount}-{short_hash('coupon', customer_key, notice_key)[:6].upper()}"
 
 
 def _coupon_text(comp: Compensation, code: str | None, language: str | None,

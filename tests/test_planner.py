@@ -143,6 +143,12 @@ def test_coupon_offer_message_names_the_discount():
     assert pl.SCENARIO_OF["coupon"] == "coupon_offer"
     assert plan.message.startswith("Hello Ana,\n\nWe sincerely apologise")
     assert "Discount: 15%" in plan.message and "O1" in plan.message
+    # A code the seller can create in the shop (the same for this dispute every time),
+    # valid for COUPON_VALID_DAYS.
+    code = plan.message.split("SORRY15-")[1][:6]
+    assert len(code) == 6 and code == _plan(d, orders, customers=customers).message.split(
+        "SORRY15-")[1][:6]
+    assert "we will send it to you in a separate message" not in plan.message
     assert plan.missing == []
 
 
