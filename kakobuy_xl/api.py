@@ -588,9 +588,12 @@ def report(kind: str, target: str | os.PathLike[str] | WorkbookIO, *,
     try:
         settings = _refresh.read_settings(wb, env)
         when = now or _now_in(settings)
-        steps = ("dispute types", "dispute grades") if kind == "disputes" else \
-            ("message analysis", "dispute types", "customer activity", "dispute grades",
-             "sla clocks", "escalation risk", "customer profiles")
+        steps = {"disputes": ("dispute types", "dispute grades", "sla clocks"),
+                 "service": ("message analysis", "dispute types", "dispute grades"),
+                 # The customers at risk need the profiles, which read the risk.
+                 "monthly": ("message analysis", "dispute types", "customer activity",
+                             "dispute grades", "sla clocks", "escalation risk",
+                             "customer profiles")}[kind]
         result = _refresh.refresh(wb, settings, when, dry_run=True, progress=progress,
                                   cache=result_cache(env), steps=steps)
         typed = result.tables.get("Disputes")
@@ -603,9 +606,11 @@ def report(kind: str, target: str | os.PathLike[str] | WorkbookIO, *,
         orders = frames.get("Orders")
         progress("report", 0, 1)
         if kind in ("disputes", "monthly"):
-            clocks = sla.dispute_clocks(eff, frames.get("Interactions"), frames.get("SLA"),
-                                        frames.get("Platform Rules"), calendar, when,
-                                        settings.deadline_buffer_hours)
+            clocks = result.memo.get("sla clocks")
+            if clocks is None:  # the step could not run; reported as a problem
+                clocks = sla.dispute_clocks(eff, frames.get("Interactions"),
+                                            frames.get("SLA"), frames.get("Platform Rules"),
+                                            calendar, when, settings.deadline_buffer_hours)
             facts = reports.dispute_facts(eff, clocks, orders)
         if kind == "disputes":
             sheet = reports.dispute_report(facts, when)

@@ -225,6 +225,7 @@ def _sla_clocks(c: Context) -> pd.DataFrame:
     clocks = sla.dispute_clocks(eff, c.frame("Interactions"), c.frame("SLA"),
                                 c.frame("Platform Rules"), calendar, c.now,
                                 c.settings.deadline_buffer_hours)
+    c.memo["sla clocks"] = clocks  # every clock, for faces that report on them
     no_start = eff["opened_at"].isna() & eff["dispute_id"].notna()
     for row in eff.index[no_start]:
         c.problems.add("Disputes", "Opened At is empty, so no SLA clock can run.",
@@ -381,6 +382,8 @@ class RefreshResult:
     # What the run used: faces that go on working with ``tables`` need the same.
     settings: Settings | None = field(default=None, repr=False)
     now: dt.datetime | None = None
+    # Intermediate results of the steps (e.g. "sla clocks": every clock of every dispute).
+    memo: dict[str, object] = field(default_factory=dict, repr=False)
 
     @property
     def cells_changed(self) -> int:
@@ -555,4 +558,4 @@ def refresh(wb: WorkbookIO, settings: Settings, now: dt.datetime, *, dry_run: bo
         saved = True
     rows = {name: len(t.frame) for name, t in tables.items() if name in SHEETS}
     return RefreshResult(pd.DataFrame(changes, columns=CHANGE_COLUMNS), problems.frame(), rows,
-                         dry_run, saved, skipped, tables, settings, now)
+                         dry_run, saved, skipped, tables, settings, now, ctx.memo)
