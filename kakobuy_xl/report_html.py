@@ -46,7 +46,8 @@ th{background:#1F4E79;color:#fff;text-align:left;padding:6px 8px;font-weight:600
 td{padding:5px 8px;border-bottom:1px solid #e3e8ee;vertical-align:top;white-space:pre-wrap;
   overflow-wrap:anywhere}
 tbody tr:nth-child(even) td{background:#f7f9fb}
-th.num,td.num{text-align:right;white-space:nowrap}
+th.num,td.num{text-align:right}
+td.num,td:first-child{white-space:nowrap}
 .empty{color:#8a97a6;font-style:italic}
 figure{margin:10px 0 18px;break-inside:avoid}
 svg{max-width:100%;height:auto;font-family:inherit}
@@ -56,12 +57,13 @@ footer{margin-top:24px;font-size:11.5px;color:#8a97a6;border-top:1px solid #e3e8
 @media print{
   body{background:#fff}
   main{max-width:none;padding:0}
-  section.table{break-before:page}
+  h2{break-after:avoid}
+  table{font-size:10.5px}
   tr,figure,.tiles{break-inside:avoid}
   th{-webkit-print-color-adjust:exact;print-color-adjust:exact}
   .tile,tbody tr:nth-child(even) td{-webkit-print-color-adjust:exact;print-color-adjust:exact}
 }
-@page{margin:14mm}
+@page{size:A4 landscape;margin:12mm}
 """
 
 

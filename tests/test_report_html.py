@@ -128,9 +128,12 @@ def test_deterministic_and_generated_stamp():
     assert "on 2025-06-01 09:05" in stamped
 
 
-def test_print_css_breaks_pages_between_sections():
+def test_print_css_keeps_sections_whole_on_landscape_pages():
     page = report_html(_report())
-    assert "@media print" in page and "break-before:page" in page
+    printed = page.split("@media print", 1)[1]
+    assert "size:A4 landscape" in page
+    assert "h2{break-after:avoid}" in printed  # a title never ends a page alone
+    assert "figure,.tiles{break-inside:avoid}" in printed  # nor is a chart cut in two
 
 
 def test_bad_chart_is_refused_like_the_sheet_writers():
