@@ -118,6 +118,37 @@ def _filled(series: pd.Series) -> pd.Series:
     return series.notna() & (series.astype(str).str.strip() != "")
 
 
+def _column(frame: pd.DataFrame, name: str) -> pd.Series:
+    return frame[name] if name in frame else pd.Series(None, index=frame.index, dtype=object)
+
+
+def is_closed(disputes: pd.DataFrame) -> pd.Series:
+    """Settled: Status resolved or closed, or a Resolved At typed (whatever the Status).
+    The one definition reports, metrics, risk and profiles share.
+
+    >>> is_closed(pd.DataFrame({"status": ["open", "closed", "open"],
+    ...     "resolved_at": [None, None, pd.Timestamp("2025-01-02")]})).tolist()
+    [False, True, True]
+    """
+    resolved = pd.to_datetime(_column(disputes, "resolved_at"), errors="coerce")
+    return (_column(disputes, "status").isin(CLOSED_DISPUTE_STATUSES)
+            | resolved.notna()).astype(bool)
+
+
+def is_escalated(disputes: pd.DataFrame) -> pd.Series:
+    """Became a platform case: a Platform Case ID typed, Status escalated, or the
+    (effective) grade G3 (a case, claim or chargeback).
+
+    >>> is_escalated(pd.DataFrame({"platform_case_id": [None, "PP-1", None],
+    ...     "status": ["open", "open", "escalated"], "grade": ["G3", "G1", "G2"]})).tolist()
+    [True, True, True]
+    """
+    grade = _column(disputes, "grade").map(lambda g: g.strip().upper()
+                                           if isinstance(g, str) else None)
+    return (_filled(_column(disputes, "platform_case_id"))
+            | (_column(disputes, "status") == "escalated") | (grade == "G3")).astype(bool)
+
+
 def grade_disputes(disputes: pd.DataFrame, texts: pd.Series, *,
                    message_intents: pd.Series | None = None,
                    order_values: pd.Series | None = None,

@@ -34,7 +34,7 @@ from .importers.records import short_hash
 from .keys import first_by_id, id_key, lookup
 from .schema import CLOSED_DISPUTE_STATUSES, SHEETS
 from .settings import Settings
-from .templates import TemplateIndex, choose_language, locale_for, render, shipped_library
+from .templates import TemplateIndex, choose_language, library_with_shipped, locale_for, render
 
 #: Order statuses after which a shipment can no longer be late.
 FINISHED_ORDER_STATUSES = frozenset({"delivered", "returned", "cancelled", "refunded"})
@@ -256,17 +256,7 @@ class _Library:
     language) they lack: the user's own templates win, shipped ones fill the gaps."""
 
     def __init__(self, templates: pd.DataFrame | None) -> None:
-        shipped = shipped_library()
-        if templates is not None and len(templates) and {"scenario", "language", "body"} \
-                <= set(templates.columns):
-            own = templates[templates["body"].notna() & templates["scenario"].notna()]
-            have = set(zip(own["scenario"].astype(object), own["language"].astype(object)))
-            gaps = [(s, lang) not in have for s, lang in zip(shipped["scenario"],
-                                                             shipped["language"])]
-            frame = pd.concat([own, shipped[gaps]], ignore_index=True)
-        else:
-            frame = shipped
-        self.index = TemplateIndex(frame)
+        self.index = TemplateIndex(library_with_shipped(templates))
 
     def language(self, scenario: str, preferred: Any = None, detected: Any = None,
                  seller_language: Any = None) -> str | None:

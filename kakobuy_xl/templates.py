@@ -113,6 +113,29 @@ def library_or_shipped(frame: pd.DataFrame | None) -> pd.DataFrame:
     return shipped_library()
 
 
+def library_with_shipped(frame: pd.DataFrame | None) -> pd.DataFrame:
+    """The workbook's templates, completed by the shipped library for every (scenario,
+    language) pair they lack: the user's rows win, shipped rows fill the gaps (a
+    workbook made before a scenario shipped still gets its message).
+
+    >>> own = shipped_library().query("scenario == 'thank_you' and language == 'en'")
+    >>> both = library_with_shipped(own.assign(body="Thanks!"))
+    >>> both.query("scenario == 'thank_you' and language == 'en'")["body"].tolist()
+    ['Thanks!']
+    >>> len(both) == len(shipped_library())
+    True
+    """
+    shipped = shipped_library()
+    if frame is None or not len(frame) or not {"scenario", "language", "body"} \
+            <= set(frame.columns):
+        return shipped
+    own = frame[frame["body"].notna() & frame["scenario"].notna()]
+    have = set(zip(own["scenario"].astype(object), own["language"].astype(object)))
+    gaps = [(sc, lang) not in have for sc, lang in zip(shipped["scenario"],
+                                                        shipped["language"])]
+    return pd.concat([own, shipped[gaps]], ignore_index=True)
+
+
 def sheet_rows(frame: pd.DataFrame | None = None) -> list[dict[str, Any]]:
     """Library rows keyed by the Templates sheet's header texts (for a new workbook)."""
     from .schema import SHEETS
