@@ -9,7 +9,7 @@ import pandas as pd
 
 from .keys import id_key, lookup
 
-from .schema import CLOSED_DISPUTE_STATUSES
+from .disputes import is_closed, is_escalated
 
 
 def _by_customer(frame: pd.DataFrame | None) -> pd.DataFrame | None:
@@ -53,7 +53,7 @@ def customer_activity(customers: pd.DataFrame, interactions: pd.DataFrame | None
     disp = _by_customer(disputes)
     if disp is not None:
         out["disputes"] = lookup(key, disp["customer_key"].value_counts(), 0).astype(float)
-        is_open = ~disp["status"].isin(CLOSED_DISPUTE_STATUSES)
+        is_open = ~is_closed(disp)
         out["open_disputes"] = lookup(key, disp.loc[is_open, "customer_key"].value_counts(),
                                        0).astype(float)
         csat = disp["csat"].where(disp["csat"].between(1, 5))
@@ -166,14 +166,17 @@ def customer_profiles(customers: pd.DataFrame, interactions: pd.DataFrame | None
         recent_complaints = recent_complaints + lookup(
             key, disp.loc[opened >= since, "customer_key"].value_counts(), 0).astype(float)
         grade = disp["grade"] if "grade" in disp else pd.Series(None, index=disp.index)
-        is_public = grade.eq("G4")
-        is_case = grade.eq("G3") | disp["status"].eq("escalated") | \
-            disp["platform_case_id"].notna()
+        closed = is_closed(disp)
+        # An old, settled threat or case says little now: only open disputes and those
+        # opened in the last RECENT_DAYS count, as complaints do.
+        live = ~closed | (opened >= since)
+        is_public = grade.eq("G4") & live
+        is_case = is_escalated(disp) & live
         public = lookup(key, is_public.groupby(disp["customer_key"]).any(), False).astype(bool)
         case = lookup(key, is_case.groupby(disp["customer_key"]).any(), False).astype(bool)
         if "escalation_risk" in disp:
             r = pd.to_numeric(disp["escalation_risk"], errors="coerce")
-            r = r.where(~disp["status"].isin(CLOSED_DISPUTE_STATUSES))
+            r = r.where(~closed)
             dispute_risk = lookup(key, r.groupby(disp["customer_key"]).max()).astype(float)
 
     w = RISK_WEIGHTS

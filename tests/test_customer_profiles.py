@@ -65,10 +65,10 @@ def test_risk_signals_combine_as_independent_chances_and_name_the_reasons():
     assert out.loc[2, "segment"] == "high-risk"
     assert out.loc[2, "risk_reasons"].split("; ")[0] == "threatened a public review"
     assert "negative messages (avg -0.50)" in out.loc[2, "risk_reasons"]
-    c2 = 1 - (1 - w["case"]) * (1 - w["low_csat"])
-    assert out.loc[3, "risk_score"] == pytest.approx(round(c2, 3))
-    assert out.loc[3, "segment"] == "high-risk"  # two 0.30 signals pass 0.5 together
-    assert out.loc[3, "risk_reasons"] == "had a platform case or claim; low CSAT (2.0)"
+    # C2's case was settled 200 days ago: only the low rating counts now.
+    assert out.loc[3, "risk_score"] == pytest.approx(w["low_csat"])
+    assert out.loc[3, "segment"] == "neutral"
+    assert out.loc[3, "risk_reasons"] == "low CSAT (2.0)"
     assert out.loc[4, "segment"] == "high-satisfaction"
     assert out.loc[4, "risk_reasons"] == "CSAT 5.0; positive messages (avg +0.60)"
 
@@ -99,3 +99,21 @@ def test_customers_without_any_data_get_no_segment():
     out = customer_profiles(_customers(), None, None, NOW)
     assert out["segment"].isna().all()
     assert out["risk_score"].isna().all()
+
+
+def test_a_settled_case_counts_while_recent_and_resolved_at_means_closed():
+    customers = _customers(csat_avg=[2.0, 2.0, None])
+    disputes = _disputes([
+        ("C1", 20, "closed", "G3", "PP-1"),   # settled, but within 90 days
+        ("C2", 200, "closed", "G3", "PP-2"),  # settled long ago
+        ("C3", 5, "open", "G1", None),        # Status left open, but Resolved At typed
+    ])
+    disputes["resolved_at"] = [pd.NaT, pd.NaT, pd.Timestamp(NOW) - pd.Timedelta(days=1)]
+    disputes["escalation_risk"] = [None, None, 0.9]
+    out = customer_profiles(customers, None, disputes, NOW)
+    w = RISK_WEIGHTS
+    assert out.loc[2, "risk_score"] == pytest.approx(round(1 - (1 - w["case"]) *
+                                                           (1 - w["low_csat"]), 3))
+    assert out.loc[2, "segment"] == "high-risk"
+    assert out.loc[3, "risk_score"] == pytest.approx(w["low_csat"])
+    assert out.loc[4, "risk_score"] == 0  # a closed dispute's risk is spent
