@@ -624,6 +624,10 @@ def report(kind: str, target: str | os.PathLike[str] | WorkbookIO, *,
                 label = month or _default_month(when)
                 period = insight_report.parse_month(label)
                 start = period.start_time.to_pydatetime()
+                if start > when:
+                    raise ConfigError(f"The month {label} has not started yet (today is "
+                                      f"{when:%Y-%m-%d}); choose this month or an earlier "
+                                      "one.")
                 end = min((period + 1).start_time.to_pydatetime(), when)
                 found = trends.findings(eff, orders, when, recent_start=start,
                                         recent_end=end)
@@ -684,11 +688,15 @@ class DraftsResult:
     files: list[Path]
     recorded: int = 0
     notes: list[str] = field(default_factory=list)
+    dry_run: bool = False
 
     def summary(self) -> str:
         lines = [self.drafts.summary()]  # type: ignore[attr-defined]
+        if self.dry_run:
+            lines[0] = "Dry run, nothing written. " + lines[0]
         if self.recorded:
-            lines.append(f"Recorded {self.recorded} rating(s) in Disputes / CSAT.")
+            verb = "Would record" if self.dry_run else "Recorded"
+            lines.append(f"{verb} {self.recorded} rating(s) in Disputes / CSAT.")
         lines.extend(self.notes)
         lines.extend(getattr(self.drafts, "notes", []))
         if self.files:
@@ -726,24 +734,33 @@ def _proactive(workbook: str | os.PathLike[str] | WorkbookIO, env: Mapping[str, 
                                   cache=result_cache(env), steps=_PROFILE_STEPS,
                                   folder=_workbook_folder(wb))
         frames = {n: t.frame for n, t in result.tables.items() if t.usable}
-        batch, recorded = build(wb, result.tables, frames, settings, when)
+        batch, recorded = build(wb, result.tables, frames, settings, when, dry_run)
         rows = batch.interaction_rows()  # type: ignore[attr-defined]
         inter = result.tables.get("Interactions")
+        files: list[Path] = []
         if len(rows) and not dry_run:
             if inter is None or not inter.usable:
                 raise WorkbookError("The workbook has no usable Interactions sheet to put "
                                     "the drafts in; run `kakobuy validate`.")
+            for needed in ("Direction", "Status"):
+                # Without them a draft would read as a customer's message, or as sent.
+                if find_header(inter.data.headers, needed) is None:
+                    raise WorkbookError(
+                        f"Sheet 'Interactions' has no column '{needed}', so drafts could "
+                        "not be marked as outgoing drafts. Add the column (or run "
+                        "`kakobuy init --repair`), then try again. Nothing was written.")
             present = [h for h in rows.columns if find_header(inter.data.headers, h)]
             kinds = {c.header: c.kind for c in schema.INTERACTIONS.columns}
             wb.append_rows(inter.data.sheet, rows[present],
                            {h: kinds[h] for h in present if h in kinds})
+            folder = _drafts_folder(wb, out)
+            # Exported before the save: if the export fails, the workbook is untouched and
+            # the next run drafts them again (once saved, a run skips them as existing).
+            if folder is not None:
+                files = export_drafts(batch, folder, stem=f"{stem}-{when:%Y%m%d-%H%M}")
         if not dry_run and wb.has_changes:
             wb.save(progress)
-        files: list[Path] = []
-        folder = _drafts_folder(wb, out)
-        if len(rows) and not dry_run and folder is not None:
-            files = export_drafts(batch, folder, stem=f"{stem}-{when:%Y%m%d-%H%M}")
-        return DraftsResult(batch, files, recorded)
+        return DraftsResult(batch, files, recorded, dry_run=dry_run)
     finally:
         wb.close()
 
@@ -764,7 +781,7 @@ def notify_delay(workbook: str | os.PathLike[str] | WorkbookIO, *,
     from .proactive import delay_notices
     from .templates import library_or_shipped
 
-    def build(wb, tables, frames, settings, when):
+    def build(wb, tables, frames, settings, when, dry_run):
         if "Orders" not in frames:
             raise WorkbookError("The workbook has no usable Orders sheet; run "
                                 "`kakobuy validate`.")
@@ -798,7 +815,7 @@ def survey(workbook: str | os.PathLike[str] | WorkbookIO, *,
 
     key = seller_key(env)
 
-    def build(wb, tables, frames, settings, when):
+    def build(wb, tables, frames, settings, when, dry_run):
         disputes = frames.get("Disputes")
         if disputes is None:
             raise WorkbookError("The workbook has no usable Disputes sheet; run "
@@ -810,7 +827,7 @@ def survey(workbook: str | os.PathLike[str] | WorkbookIO, *,
             web = survey_form_answers(disputes, form, survey_key=key)
             answers = chat.where(chat["csat"].notna(), web)
         recorded = answers["csat"].notna()
-        if recorded.any():
+        if recorded.any() and not dry_run:
             typed = tables["Disputes"]
             header = typed.header_of.get("csat")
             if header is None:
@@ -843,7 +860,7 @@ def follow_up(workbook: str | os.PathLike[str] | WorkbookIO, *, quiet_days: floa
     from .proactive import follow_up_drafts
     from .templates import library_or_shipped
 
-    def build(wb, tables, frames, settings, when):
+    def build(wb, tables, frames, settings, when, dry_run):
         if "Customers" not in frames:
             raise WorkbookError("The workbook has no usable Customers sheet; run "
                                 "`kakobuy validate`.")
