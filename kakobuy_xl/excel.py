@@ -97,6 +97,30 @@ def _macro(book: Any | None, action: str) -> Iterator[tuple[Any, Any]]:
         wb.clear_status()
 
 
+def _select_rows(book: Any, sheet_name: str, rows: list[int]) -> None:
+    """Select whole rows of a sheet (one union address; Excel limits an address to 255
+    characters, so the first rows that fit are selected)."""
+    with contextlib.suppress(Exception):
+        sheet = book.sheets[sheet_name]
+        sheet.activate()
+        parts: list[str] = []
+        for r in rows:
+            if len(",".join(parts + [f"{r}:{r}"])) > 250:
+                break
+            parts.append(f"{r}:{r}")
+        sheet.range(",".join(parts)).select()
+
+
+def _ask(dialog: Callable[[], Any]) -> Any | None:
+    """What the user typed or chose in one of Excel's dialogs; None when cancelled, or
+    where there is no dialog (macOS for some, automation)."""
+    try:
+        answer = dialog()
+    except Exception:  # noqa: BLE001 - no dialog here
+        return None
+    return None if not answer or answer is False else answer
+
+
 def refresh(book: Any | None = None) -> None:
     """Refresh all: validate the workbook and recompute every column kakobuy owns."""
     from . import api
@@ -194,17 +218,7 @@ def sla_check(book: Any | None = None) -> None:
         risk = [int(r) for r in status.index[status == "at_risk"]]
         rows = sorted(late + risk)
         if rows:
-            with contextlib.suppress(Exception):
-                sheet = bk.sheets["Disputes"]
-                sheet.activate()
-                # One union address; Excel limits an address to 255 characters, so the
-                # first rows that fit are selected.
-                parts: list[str] = []
-                for r in rows:
-                    if len(",".join(parts + [f"{r}:{r}"])) > 250:
-                        break
-                    parts.append(f"{r}:{r}")
-                sheet.range(",".join(parts)).select()
+            _select_rows(bk, "Disputes", rows)
             _alert(bk, f"{len(late)} overdue and {len(risk)} at-risk disputes (selected on the "
                    "Disputes sheet). Answer the overdue ones first; platform deadlines are "
                    "in the Platform Deadline column.")
@@ -326,11 +340,8 @@ def delay_notices(book: Any | None = None) -> None:
     from . import api
 
     with _macro(book, "Delay notices") as (bk, wb):
-        try:
-            typed = bk.app.api.InputBox(DELAY_PROMPT, TITLE)  # Excel's own input box
-        except Exception:  # noqa: BLE001 - no dialog here (automation)
-            typed = None
-        if not typed or typed is False:
+        typed = _ask(lambda: bk.app.api.InputBox(DELAY_PROMPT, TITLE))  # Excel's input box
+        if typed is None:
             _alert(bk, "Delay notices need to know which shipments are late. From the "
                    "command line: kakobuy notify-delay --workbook THIS_WORKBOOK --country TH "
                    "--carrier X --since 2025-06-01 --compensation \"5% coupon\"")
@@ -370,15 +381,7 @@ def risk_review(book: Any | None = None) -> None:
         high = risk[risk >= 0.5].sort_values(ascending=False) if risk is not None else []
         drafts = api.follow_up(wb, env=os.environ, progress=wb.status)
         if len(high):
-            with contextlib.suppress(Exception):
-                sheet = bk.sheets["Disputes"]
-                sheet.activate()
-                parts: list[str] = []
-                for r in sorted(int(i) for i in high.index):
-                    if len(",".join(parts + [f"{r}:{r}"])) > 250:
-                        break
-                    parts.append(f"{r}:{r}")
-                sheet.range(",".join(parts)).select()
+            _select_rows(bk, "Disputes", sorted(int(i) for i in high.index))
         _alert(bk, f"{len(high)} open disputes at 50% escalation risk or more (selected on the "
                "Disputes sheet; see Risk Reasons and Recommended Resolution). "
                + drafts.summary())
@@ -412,11 +415,8 @@ def import_data(book: Any | None = None) -> None:
     from . import api
 
     with _macro(book, "Import") as (bk, wb):
-        try:
-            chosen = bk.app.api.GetOpenFilename(_IMPORT_FILTER)  # Windows Excel's dialog
-        except Exception:  # noqa: BLE001 - no dialog here (macOS, automation)
-            chosen = None
-        if not chosen or chosen is False:
+        chosen = _ask(lambda: bk.app.api.GetOpenFilename(_IMPORT_FILTER))  # Windows dialog
+        if chosen is None:
             _alert(bk, "Choose a file to import, or use the command line: kakobuy import "
                    "KIND FILE --workbook THIS_WORKBOOK (KIND: whatsapp, eml, mbox, shopify, "
                    "ebay, tiktok, csv).")
