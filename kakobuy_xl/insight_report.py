@@ -195,7 +195,7 @@ def service_report(metrics_by: dict[str, pd.DataFrame], findings: pd.DataFrame |
               f"median; {waiting:,} waiting now"),
         _tile("Resolution rate", o, "Resolution rate",
               f"{int(o.get('Resolved') or 0):,} of {int(o.get('Disputes') or 0):,} disputes"),
-        _tile("First-contact resolution", o, "FCR", "resolved with one reply at most"),
+        _tile("First-contact resolution", o, "FCR", "resolved with exactly one reply"),
         _tile("CSAT", o, "CSAT %", f"4-5 of {csat_n:,} ratings" +
               (f", mean {csat_mean:.1f}" if csat_mean is not None else "")),
         _tile("Escalation rate", o, "Escalation rate",

@@ -15,8 +15,9 @@ All computed from the workbook's own sheets (typed frames), deterministic for a 
   linked dispute's Platform, else the linked order's; month = YYYY-MM of the question.
 - **Resolution time**: Opened At -> Resolved At of resolved disputes (Status resolved or
   closed, or Resolved At typed). **Resolution rate**: resolved / all disputes.
-- **FCR** (first-contact resolution): resolved disputes with at most one sent outbound
-  message linked by Dispute ID up to Resolved At / resolved disputes.
+- **FCR** (first-contact resolution): resolved disputes with exactly one sent outbound
+  message linked by Dispute ID up to Resolved At / resolved disputes. A dispute closed with
+  no reply at all (auto-closed, decided by the platform) is not a first-contact resolution.
 - **CSAT %**: ratings 4-5 / ratings 1-5 (other values ignored); **CSAT mean** of those;
   **CSAT response rate**: rated resolved disputes / resolved disputes.
 - **Complaint**: a dispute, or an inbound message whose intent is a complaint intent or
@@ -50,8 +51,8 @@ import numpy as np
 import pandas as pd
 
 from .errors import ConfigError
-from .keys import first_by_id, id_key, lookup
-from .schema import CLOSED_DISPUTE_STATUSES
+from .disputes import is_closed, is_escalated
+from .keys import first_by_id, id_key, lookup, map_distinct
 from .sla import BusinessCalendar
 
 __all__ = ["DIMENSIONS", "METRIC_COLUMNS", "METRIC_DEFINITIONS", "REPEAT_WINDOW_DAYS",
@@ -93,8 +94,8 @@ METRIC_DEFINITIONS: dict[str, str] = {
     "Resolution median (h)": "Median calendar hours from Opened At to Resolved At of "
                              "resolved disputes.",
     "Resolution median (business h)": "The same in opening hours.",
-    "FCR": "First-contact resolution: resolved disputes settled with at most one sent "
-           "outbound message linked by Dispute ID / resolved disputes.",
+    "FCR": "First-contact resolution: resolved disputes settled with exactly one sent "
+           "outbound message linked by Dispute ID (none: not FCR) / resolved disputes.",
     "CSAT %": "Ratings of 4 or 5 / all ratings on the 1-5 scale (other values ignored).",
     "CSAT responses": "Disputes with a CSAT rating from 1 to 5.",
     "CSAT mean": "Mean CSAT rating (1-5).",
@@ -133,33 +134,18 @@ def _times(series: pd.Series) -> pd.Series:
     return out.astype("datetime64[ns]")
 
 
-def _per_value(series: pd.Series, fn: Any) -> pd.Series:
-    """``fn`` of every value, computed once per distinct value (channels, statuses and
-    handlers repeat a lot, so this is far quicker than a plain loop over 100k rows)."""
-    codes, uniques = pd.factorize(series.astype(object), use_na_sentinel=True)
-    mapped = np.array([fn(v) for v in uniques] + [None], dtype=object)
-    return pd.Series(mapped[codes], index=series.index, dtype=object)
-
-
-def _key(series: pd.Series) -> pd.Series:
-    """:func:`~kakobuy_xl.keys.id_key`, computed once per distinct ID."""
-    codes, uniques = pd.factorize(series.astype(object), use_na_sentinel=True)
-    keys = id_key(pd.Series(uniques, dtype=object)).tolist() + [None]
-    return pd.Series(np.array(keys, dtype=object)[codes], index=series.index, dtype=object)
-
-
 def _as_dict(series: pd.Series) -> dict[Any, Any]:
     return dict(zip(series.index.tolist(), series.tolist()))
 
 
 def _text(series: pd.Series) -> pd.Series:
     """Stripped text, None where empty (labels for grouping keep their case)."""
-    return _per_value(series, lambda v: v.strip() if isinstance(v, str) and v.strip()
-                      else None)
+    return map_distinct(series, lambda v: v.strip() if isinstance(v, str) and v.strip()
+                        else None)
 
 
 def _lower(series: pd.Series) -> pd.Series:
-    return _per_value(series, lambda v: v.strip().lower() if isinstance(v, str) else None)
+    return map_distinct(series, lambda v: v.strip().lower() if isinstance(v, str) else None)
 
 
 def _month(times: pd.Series) -> pd.Series:
@@ -215,7 +201,7 @@ def _conversations(interactions: pd.DataFrame | None,
     direction = _lower(_col(frame, "direction"))
     status = _lower(_col(frame, "status"))
     ts = _times(_col(frame, "timestamp"))
-    key = _key(_col(frame, "customer_id"))
+    key = id_key(_col(frame, "customer_id"))
     # Drafts were never sent: they answer nobody.
     keep = (ts.notna() & key.notna() & direction.isin(["in", "out"]) &
             ~((direction == "out") & (status == "draft"))).to_numpy(bool)
@@ -223,8 +209,8 @@ def _conversations(interactions: pd.DataFrame | None,
     m["key"] = key[keep]
     m["ts"] = ts[keep]
     m["inbound"] = (direction[keep] == "in").to_numpy(bool)
-    m["dkey"] = _key(_col(m, "dispute_id"))
-    m["okey"] = _key(_col(m, "order_id"))
+    m["dkey"] = id_key(_col(m, "dispute_id"))
+    m["okey"] = id_key(_col(m, "order_id"))
     m["_row"] = np.arange(len(m))
     # At the same minute the question comes before the answer; then the sheet's order.
     m = m.sort_values(["key", "ts", "inbound", "_row"], ascending=[True, True, False, True],
@@ -331,7 +317,7 @@ def dispute_outcomes(disputes: pd.DataFrame | None, interactions: pd.DataFrame |
     one). Columns: customer_key, opened_at, handler, channel (the first linked message's,
     else the customer's), platform (the dispute's, else its order's), month (of Opened At),
     resolved, hours_calendar, hours_business (Opened At -> Resolved At), fcr (resolved
-    with at most one sent outbound message up to Resolved At; NaN when not resolved),
+    with exactly one sent outbound message up to Resolved At; NaN when not resolved),
     csat (1-5, else NaN), escalated, won (escalated, resolved, in the seller's favour).
     """
     cols = ["customer_key", "opened_at", "handler", "channel", "platform", "month",
@@ -341,11 +327,10 @@ def dispute_outcomes(disputes: pd.DataFrame | None, interactions: pd.DataFrame |
         return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
     d = disputes
     idx = d.index
-    dkey = _key(_col(d, "dispute_id"))
+    dkey = id_key(_col(d, "dispute_id"))
     opened = _times(_col(d, "opened_at"))
     resolved_at = _times(_col(d, "resolved_at"))
-    status = _lower(_col(d, "status"))
-    resolved = (status.isin(CLOSED_DISPUTE_STATUSES) | resolved_at.notna()).to_numpy(bool)
+    resolved = is_closed(d).to_numpy(bool)
     both = resolved & opened.notna().to_numpy() & resolved_at.notna().to_numpy()
     hc = calendar.calendar_hours_between(opened, resolved_at).where(both)
     hb = calendar.business_hours_between(opened, resolved_at).where(both)
@@ -353,7 +338,7 @@ def dispute_outcomes(disputes: pd.DataFrame | None, interactions: pd.DataFrame |
     hc, hb = hc.where(hc >= 0), hb.where(hc >= 0)
 
     msgs = interactions if interactions is not None else _empty_interactions()
-    mkey = _key(_col(msgs, "dispute_id"))
+    mkey = id_key(_col(msgs, "dispute_id"))
     mts = _times(_col(msgs, "timestamp"))
     direction = _lower(_col(msgs, "direction"))
     mstatus = _lower(_col(msgs, "status"))
@@ -368,7 +353,8 @@ def dispute_outcomes(disputes: pd.DataFrame | None, interactions: pd.DataFrame |
     channel = lookup(dkey, first_channel)
     if customers is not None and len(customers) and "channel" in customers:
         by_cust = first_by_id(customers["customer_id"], _text(customers["channel"])).dropna()
-        channel = channel.where(channel.notna(), lookup(_key(_col(d, "customer_id")), by_cust))
+        channel = channel.where(channel.notna(),
+                                lookup(id_key(_col(d, "customer_id")), by_cust))
 
     # FCR: sent outbound messages linked to the dispute, up to its Resolved At.
     sent_out = linked & (direction == "out") & (mstatus != "draft")
@@ -381,23 +367,22 @@ def dispute_outcomes(disputes: pd.DataFrame | None, interactions: pd.DataFrame |
         before = (limit.isna() | (o["t"] <= limit)).to_numpy(bool)
         per = o.loc[before, "k"].value_counts()
         counts = lookup(dkey, per, 0).astype(float).to_numpy()
-    fcr = np.where(resolved, (counts <= 1).astype(float), np.nan)
+    # Exactly one reply: a dispute settled with no reply at all (auto-closed, decided by
+    # the platform) was never contacted, so it is no first-contact resolution.
+    fcr = np.where(resolved, (counts == 1).astype(float), np.nan)
 
     csat = pd.to_numeric(_col(d, "csat"), errors="coerce").astype(float)
     csat = csat.where(csat.between(1, 5))
-    case = _text(_col(d, "platform_case_id").astype(object).map(
-        lambda v: v if isinstance(v, str) else (None if pd.isna(v) else str(v)))).notna()
-    grade = _text(_col(d, "grade"))
-    escalated = (case | (status == "escalated") | (grade.str.upper() == "G3")).to_numpy(bool)
+    escalated = is_escalated(d).to_numpy(bool)
     resolution = _lower(_col(d, "resolution"))
     amount = pd.to_numeric(_col(d, "resolution_amount"), errors="coerce")
     favour = ((resolution == "none") | (amount == 0)).to_numpy(bool)
     platform = _text(_col(d, "platform"))
     no_key = pd.Series([None] * len(d), index=idx, dtype=object)
     platform = platform.where(platform.notna(), _Platforms(orders, None)(
-        no_key, _key(_col(d, "order_id"))))
+        no_key, id_key(_col(d, "order_id"))))
     return pd.DataFrame({
-        "customer_key": _key(_col(d, "customer_id")),
+        "customer_key": id_key(_col(d, "customer_id")),
         "opened_at": opened,
         "handler": _text(_col(d, "handler")),
         "channel": channel,
@@ -449,9 +434,9 @@ def _complaints(m: pd.DataFrame, disputes: pd.DataFrame | None,
         intent = _col(m, "intent")
         is_c = m["inbound"].to_numpy(bool) & (intent.isin(COMPLAINT_INTENTS) |
                                               (score <= -0.5)).to_numpy(bool)
-        dkeys = set(_key(disputes["dispute_id"]).dropna()) if disputes is not None and \
+        dkeys = set(id_key(disputes["dispute_id"]).dropna()) if disputes is not None and \
             len(disputes) else set()
-        okeys = set(_key(_col(disputes, "order_id")).dropna()) if disputes is not None \
+        okeys = set(id_key(_col(disputes, "order_id")).dropna()) if disputes is not None \
             and len(disputes) else set()
         counted = (m["dkey"].isin(dkeys) | m["okey"].isin(okeys)).to_numpy(bool)
         c = m[is_c & ~counted]

@@ -11,6 +11,10 @@ carrier that ships more is not blamed for shipping more) in two ways:
 
 Segments: the dispute type; type x destination region and x country; carrier and
 carrier x region (delivery disputes); SKU (quality disputes); platform; the total.
+Carriers and SKUs are grouped regardless of case and surrounding spaces ("YunExpress",
+"Yunexpress " and "YUNEXPRESS" are one carrier) and named by their most common spelling.
+Regions are :func:`kakobuy_xl.reports.region`'s, as on the report sheets; orders with no
+Destination Country (region "Unknown") are left out of the region and country segments.
 
 The test, in plain words: if two groups of orders had the same dispute rate, each of
 their disputes would land in the first group with a chance equal to that group's
@@ -47,8 +51,8 @@ import numpy as np
 import pandas as pd
 
 from .errors import ConfigError, SheetValidationError
-from .keys import id_key
-from .reports import REGION_OF
+from .keys import id_key, map_distinct
+from .reports import region as region_of
 from .schema import DISPUTE_TYPES
 
 #: The columns of the findings frame, in order.
@@ -271,8 +275,49 @@ def _dates(frame: pd.DataFrame, name: str) -> pd.Series:
 
 
 def _region(country: pd.Series) -> pd.Series:
-    mapped = country.map(REGION_OF)
-    return mapped.where(mapped.notna(), "Other").where(country.notna(), None).astype(object)
+    """The report sheets' region of each country; None (not "Unknown") where the country
+    is empty, so that orders going nobody knows where form no region segment.
+
+    >>> _region(pd.Series([" th", "XX", None, ""])).tolist()
+    ['Southeast Asia', 'Other', None, None]
+    """
+    return map_distinct(country, _known_region)
+
+
+def _known_region(country: Any) -> str | None:
+    named = region_of(country)
+    return None if named == "Unknown" else named
+
+
+def _spelling(values: pd.Series) -> pd.Series:
+    """Each value as the most common spelling of its stripped, case-folded form (ties:
+    the one on the earliest Excel row), so that a carrier typed three ways is one
+    segment and its name reads as people usually type it. None stays None.
+
+    >>> _spelling(pd.Series(["YunExpress", "Yunexpress", "YUNEXPRESS ", "YunExpress", None,
+    ...                      "EMS"])).tolist()
+    ['YunExpress', 'YunExpress', 'YunExpress', 'YunExpress', None, 'EMS']
+    """
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    if not len(uniques):
+        return pd.Series([None] * len(values), index=values.index, dtype=object)
+    used = codes >= 0
+    # Rank rows by their Excel row (the index) so that a tie does not depend on how the
+    # frame happens to be ordered; fall back to frame order for an unsortable index.
+    try:
+        rank = np.argsort(np.argsort(values.index.to_numpy(), kind="stable"), kind="stable")
+    except TypeError:
+        rank = np.arange(len(values))
+    count = np.bincount(codes[used], minlength=len(uniques))
+    first = np.full(len(uniques), len(values))
+    np.minimum.at(first, codes[used], rank[used])
+    spellings = [str(u).strip() for u in uniques.tolist()]
+    table = pd.DataFrame({"spelling": spellings, "key": [v.casefold() for v in spellings],
+                          "n": count, "first": first})
+    best = (table.sort_values(["key", "n", "first"], ascending=[True, False, True])
+            .drop_duplicates("key").set_index("key")["spelling"])
+    named = np.array(best.reindex(table["key"]).tolist() + [None], dtype=object)
+    return pd.Series(named[codes], index=values.index, dtype=object)
 
 
 def _require(frame: pd.DataFrame, sheet: str, columns: dict[str, str]) -> None:
@@ -319,11 +364,11 @@ def _prepare(disputes: pd.DataFrame, orders: pd.DataFrame | None,
         _require(orders, "Orders", {"order_id": "Order ID"})
         o = pd.DataFrame(index=orders.index)
         o["platform"] = _column(orders, "platform")
-        o["carrier"] = _column(orders, "carrier")
+        o["carrier"] = _spelling(_column(orders, "carrier"))
         o["country"] = _column(orders, "destination_country").str.upper()
         o["region"] = _region(o["country"])
         o["product"] = _column(orders, "product")
-        o["sku"] = _column(orders, "sku").combine_first(o["product"])
+        o["sku"] = _spelling(_column(orders, "sku").combine_first(o["product"]))
         when = _dates(orders, "ship_date").combine_first(_dates(orders, "order_date"))
         o["period"] = _period(when, w)
         status = _column(orders, "status").str.lower()
@@ -529,7 +574,7 @@ def _describe(c: Any, ev: pd.DataFrame, w: _Windows, by_days: bool,
     sku = f.get("sku")
     product = products.get(sku, "") if sku else ""
     if country and not region:
-        region = REGION_OF.get(country, "Other")
+        region = region_of(country)
     # The countries behind a route finding, most disputes first: "TH/VN".
     kind = np.ones(len(ev), bool) if c.kinds is None else ev["kind"].isin(c.kinds).to_numpy()
     seg = kind & _match(ev, c.filters) & (ev["period"] == "recent").to_numpy()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import doctest
 import math
 
 import numpy as np
@@ -63,6 +64,10 @@ def _conversation() -> pd.DataFrame:
 
 
 ORDERS = pd.DataFrame({"order_id": ["O1"], "platform": ["Shopify"]}, index=[2])
+
+
+def test_doctests_pass():
+    assert doctest.testmod(metrics).failed == 0
 
 
 # ------------------------------------------------------------------ reply times
@@ -152,6 +157,8 @@ def test_dispute_outcomes_fcr_and_escalation():
     assert out["resolved"].tolist() == [True, True, False, True, False, True]
     assert out["outbound_before_resolved"].tolist() == [1, 2, 0, 0, 0, 0]
     assert out["fcr"].tolist()[:2] == [1.0, 0.0] and math.isnan(out["fcr"].iloc[2])
+    # D4 and D6 were settled without a single reply: not first-contact resolutions.
+    assert out["fcr"].tolist()[3::2] == [0.0, 0.0]
     assert out["hours_calendar"].tolist()[:2] == [24.0, 66.0]
     assert out["hours_business"].tolist()[:2] == [8.0, 2.0]
     assert out["escalated"].tolist() == [False, False, False, True, True, True]
@@ -167,7 +174,7 @@ def test_overall_dispute_metrics():
     assert row["Disputes"] == 6 and row["Resolved"] == 4
     assert row["Resolution rate"] == pytest.approx(4 / 6)
     assert row["Resolution median (h)"] == 24.0          # of 24, 66 and 10 hours
-    assert row["FCR"] == pytest.approx(3 / 4)
+    assert row["FCR"] == pytest.approx(1 / 4)            # only D1: one reply, resolved
     assert row["CSAT %"] == pytest.approx(2 / 3)         # 5 and 4 of 5, 2, 4
     assert row["CSAT responses"] == 3
     assert row["CSAT mean"] == pytest.approx(11 / 3)
@@ -229,6 +236,54 @@ def test_repeat_window_is_30_days_inclusive():
     disputes = _disputes({"customer_id": "A", "opened_at": "2025-06-01 10:00"},
                          {"customer_id": "A", "opened_at": "2025-07-01 10:00"})
     assert metrics.complaints(None, disputes, CAL)["repeat"].all()
+
+
+def test_repeat_window_ends_at_30_days():
+    # One minute past 30 days is two separate complaints, not a repeat.
+    disputes = _disputes({"customer_id": "A", "opened_at": "2025-06-01 10:00"},
+                         {"customer_id": "a ", "opened_at": "2025-07-01 10:01"})
+    comp = metrics.complaints(None, disputes, CAL)
+    assert comp["customer_key"].tolist() == ["a", "a"]
+    assert not comp["repeat"].any()
+    row = metrics.service_metrics(None, disputes, None, CAL, NOW).iloc[0]
+    assert row["Complaints"] == 2 and row["Repeat complaint rate"] == 0.0
+
+
+def test_fcr_needs_exactly_one_reply():
+    disputes = _disputes(
+        # Auto-closed by the platform, nobody wrote: not FCR.
+        {"opened_at": "2025-06-02 09:00", "resolved_at": "2025-06-05 09:00",
+         "status": "closed"},
+        # One reply, resolved: FCR.
+        {"opened_at": "2025-06-02 09:00", "resolved_at": "2025-06-03 09:00",
+         "status": "resolved"},
+        # Closed without a Resolved At and without a reply: not FCR.
+        {"opened_at": "2025-06-02 09:00", "status": "closed"},
+        # Open with one reply: not counted at all.
+        {"opened_at": "2025-06-02 09:00"},
+    )
+    messages = _messages(
+        ("2025-06-02 10:00", "C1", "out", "Lin", "sent", "Email", None, "D2"),
+        ("2025-06-02 10:00", "C1", "out", "Lin", "draft", "Email", None, "D1"),  # unsent
+        ("2025-06-02 11:00", "C4", "out", "Lin", "sent", "Email", None, "D4"),
+    )
+    out = metrics.dispute_outcomes(disputes, messages, CAL)
+    assert out["outbound_before_resolved"].tolist() == [0, 1, 0, 1]
+    assert out["fcr"].tolist()[:3] == [0.0, 1.0, 0.0] and math.isnan(out["fcr"].iloc[3])
+    row = metrics.service_metrics(messages, disputes, None, CAL, NOW).iloc[0]
+    assert row["FCR"] == pytest.approx(1 / 3)
+
+
+def test_shared_closed_and_escalated_definitions():
+    from kakobuy_xl.disputes import is_closed, is_escalated
+
+    disputes, messages = _dispute_cases()
+    disputes.loc[4, "platform_case_id"] = "  "    # D3: a blank case ID is no case
+    disputes.loc[7, "grade"] = " g3"              # D6: typed loosely, still G3
+    out = metrics.dispute_outcomes(disputes, messages, CAL)
+    assert out["resolved"].tolist() == is_closed(disputes).tolist()
+    assert out["escalated"].tolist() == is_escalated(disputes).tolist()
+    assert out["escalated"].tolist() == [False, False, False, True, True, True]
 
 
 # ------------------------------------------------------------------ grouping

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kakobuy_xl import trends
+from kakobuy_xl import reports, trends
 from kakobuy_xl.errors import ConfigError, SheetValidationError
 from kakobuy_xl.trends import FINDING_COLUMNS, bh_adjust, findings, rate_test
 
@@ -232,3 +232,102 @@ def test_a_region_rise_explained_by_one_route_is_not_repeated(monkeypatch):
     monkeypatch.setattr(trends, "_prune", lambda found, *a, **k: found)
     assert findings(d, o, NOW)["segment"].tolist() == ["YunExpress -> Southeast Asia",
                                                        "Southeast Asia"]
+
+
+# ------------------------------------------------------------------ spellings and regions
+
+
+def _respell(values: pd.Series, spellings: list[str], seed: int) -> pd.Series:
+    """``values`` with each row of ``spellings[0]`` retyped as one of ``spellings``
+    (the first one most often)."""
+    rng = np.random.default_rng(seed)
+    hit = (values == spellings[0]).to_numpy()
+    chosen = rng.choice(spellings, len(values), p=[0.5] + [0.5 / (len(spellings) - 1)]
+                        * (len(spellings) - 1))
+    return values.where(~hit, pd.Series(chosen, index=values.index))
+
+
+def _recent_disputes(d: pd.DataFrame, orders: pd.DataFrame, kind: str) -> int:
+    """Disputes of ``kind`` opened in the 30 days before NOW on ``orders``."""
+    return int((d["order_id"].isin(orders["order_id"]) & (d["type"] == kind)
+                & (d["opened_at"] >= NOW - pd.Timedelta(days=30))).sum())
+
+
+def test_carriers_and_countries_typed_several_ways_are_one_segment():
+    d, o = _world(bump=_route_bump, n=30000)
+    o["carrier"] = _respell(o["carrier"], ["YunExpress", "Yunexpress", "YUNEXPRESS ",
+                                           " yunexpress"], seed=5)
+    o["destination_country"] = (_respell(o["destination_country"], ["TH", " th", "Th "], 6)
+                                .where(o["destination_country"] != "VN", "vn"))
+    assert o["carrier"].nunique() == 6
+    f = findings(d, o, NOW)
+    assert f["segment"].tolist() == ["YunExpress -> Southeast Asia"], f["finding"].tolist()
+    row = f.iloc[0]
+    assert row["finding"].startswith("YunExpress -> Southeast Asia:")
+    assert "YunExpress to Southeast Asia" in row["suggestion"]
+    assert "TH/VN" in row["suggestion"] or "VN/TH" in row["suggestion"]
+    # Every spelling's disputes are in the count.
+    yun = o["carrier"].str.strip().str.casefold() == "yunexpress"
+    sea = o["destination_country"].str.strip().str.upper().isin(["TH", "VN"])
+    assert row["count"] == _recent_disputes(d, o[yun & sea], "delivery_delay")
+
+
+def test_sku_typed_in_another_case_is_the_same_sku():
+    d, o = _world(bump=_sku_bump, seed=3)
+    o["sku"] = _respell(o["sku"], ["SKU-3", "sku-3", "Sku-3 "], seed=4)
+    f = findings(d, o, NOW)
+    assert f[["dimension", "segment"]].values.tolist() == [["sku", "SKU-3 (Product 3)"]]
+    assert f.iloc[0]["suggestion"].startswith("Inspect SKU-3 (Product 3)")
+    sku3 = o["sku"].str.strip().str.casefold() == "sku-3"
+    assert f.iloc[0]["count"] == _recent_disputes(d, o[sku3], "quality_issue")
+
+
+def test_spelling_ties_go_to_the_earliest_row_whatever_the_frame_order():
+    s = pd.Series(["cainiao", "Cainiao", "EMS", "ems ", None], index=[9, 4, 2, 7, 3])
+    assert trends._spelling(s).tolist() == ["Cainiao", "Cainiao", "EMS", "EMS", None]
+    shuffled = s.iloc[[3, 1, 4, 0, 2]]
+    assert trends._spelling(shuffled).to_dict() == trends._spelling(s).to_dict()
+    # The most common spelling wins over the earliest.
+    s3 = pd.Series(["ems", "EMS", "EMS"], index=[2, 3, 4])
+    assert set(trends._spelling(s3)) == {"EMS"}
+
+
+def test_regions_are_the_report_sheets_regions():
+    countries = [" th", "vn ", "De", "XX", "", None, "us"]
+    orders = pd.DataFrame({"order_id": [f"O{i}" for i in range(len(countries))],
+                           "destination_country": countries, "carrier": "EMS",
+                           "ship_date": NOW - pd.Timedelta(days=3), "status": "shipped",
+                           "product": "Mug"}, index=range(2, 2 + len(countries)))
+    disputes = pd.DataFrame({
+        "dispute_id": [f"D{i}" for i in range(len(countries))],
+        "order_id": [f"o{i} " for i in range(len(countries))], "type": "damaged",
+        "grade": "G1", "platform": "eBay", "status": "open", "resolved_at": pd.NaT,
+        "opened_at": NOW - pd.Timedelta(days=1)}, index=range(2, 2 + len(countries)))
+    clocks = pd.DataFrame({c: np.nan for c in (
+        "sla_status", "resolution_hours_calendar", "resolution_hours_business",
+        "first_response_hours_calendar")}, index=disputes.index)
+    facts = reports.dispute_facts(disputes, clocks, orders)
+    w = trends._windows(NOW, 30, 90, None, None)
+    ev, ex, _ = trends._prepare(disputes, orders, w)
+    # Same label for every dispute, except that trends leaves "Unknown" out of its segments.
+    expected = [None if r == "Unknown" else r for r in facts["region"]]
+    assert [None if pd.isna(v) else v for v in ev["region"]] == expected
+    assert expected == ["Southeast Asia", "Southeast Asia", "Europe", "Other", None, None,
+                        "North America"]
+    assert [None if pd.isna(v) else v for v in ex["region"]] == expected
+
+
+def test_orders_with_no_country_make_no_region_finding():
+    d, o = _world(n=20000, seed=2)
+    # A burst of customs disputes on orders with no Destination Country typed.
+    blank = o.index[_recent(o)][:400]
+    o.loc[blank, "destination_country"] = "  "
+    extra = pd.DataFrame({"order_id": o.loc[blank[:60], "order_id"].to_numpy(),
+                          "type": "customs", "opened_at": NOW - pd.Timedelta(days=2),
+                          "platform": None})
+    d = pd.concat([d, extra], ignore_index=True)
+    d.index = range(2, len(d) + 2)
+    f = findings(d, o, NOW)
+    assert not f.empty and "customs" in f["metric"].str.cat()
+    assert not f["dimension"].isin(["type x region", "type x country"]).any(), f["finding"]
+    assert not f["segment"].isin(["Unknown", "Other", ""]).any()
