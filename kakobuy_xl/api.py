@@ -790,7 +790,7 @@ def notify_delay(workbook: str | os.PathLike[str] | WorkbookIO, *,
                               country=country, carrier=carrier, since=since,
                               group_buy=group_buy, compensation=compensation, coupon=coupon,
                               delay_days=delay_days, interactions=frames.get("Interactions"),
-                              seller=settings)
+                              seller=settings, coupon_key=seller_key(env))
         return batch, 0
 
     return _proactive(workbook, env, now, dry_run, out, "delay-notices", progress, build)

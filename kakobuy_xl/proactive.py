@@ -29,9 +29,11 @@ from typing import Any, Iterable, Mapping
 import numpy as np
 import pandas as pd
 
+from .disputes import is_closed, signals
 from .errors import ConfigError
 from .importers.records import short_hash
-from .keys import first_by_id, id_key, lookup
+from .io.atomic import write_atomically
+from .keys import first_by_id, id_key, lookup, map_distinct
 from .schema import CLOSED_DISPUTE_STATUSES, SHEETS
 from .settings import Settings
 from .templates import TemplateIndex, choose_language, library_with_shipped, locale_for, render
@@ -43,6 +45,8 @@ SHIPPED_ORDER_STATUSES = frozenset({"shipped", "in_transit"})
 DEFAULT_DELAY_DAYS = 7
 DEFAULT_SURVEY_AFTER_HOURS = 24
 DEFAULT_QUIET_DAYS = 3
+#: How long after a survey was sent a chat reply can still be its rating.
+SURVEY_REPLY_DAYS = 14
 #: How far back a public threat (bad review, social post) turns a follow-up into recovery.
 THREAT_LOOKBACK_DAYS = 30
 
@@ -178,10 +182,14 @@ def _text(v: Any) -> str | None:
     return None
 
 
+def _fold(v: Any) -> str:
+    return v.strip().casefold() if isinstance(v, str) else ""
+
+
 def _lower(series: pd.Series) -> pd.Series:
     """Stripped, case-folded text; "" where the cell is empty or not text."""
-    return pd.Series([v.strip().casefold() if isinstance(v, str) else "" for v in
-                      series.tolist()], index=series.index, dtype=object)
+    # Directions, statuses and IDs repeat across 100,000 rows: fold each once.
+    return map_distinct(series, _fold, "")
 
 
 def _when(series: pd.Series) -> pd.Series:
@@ -204,9 +212,14 @@ def _timestamp(value: Any, name: str) -> pd.Timestamp | None:
     return ts.tz_localize(None) if ts.tzinfo is not None else ts
 
 
-def _empty(v: Any) -> bool:
-    return v is None or v is pd.NaT or (isinstance(v, float) and math.isnan(v)) or (
-        isinstance(v, str) and not v.strip())
+def _now(now: Any) -> pd.Timestamp:
+    """The current time every draft is stamped with; required, not guessed (the faces
+    pass the shop's local time)."""
+    ts = _timestamp(now, "current time")
+    if ts is None:
+        raise ConfigError("No current time was given for the drafts (now is empty). Pass "
+                          "the shop's local time, e.g. now='2025-06-01 09:00'.")
+    return ts
 
 
 def _seller(seller: Settings | None) -> Settings:
@@ -237,12 +250,11 @@ def _customer_table(customers: pd.DataFrame | None) -> dict[str, _Customer]:
     """Customers by matching key (the first row of a repeated ID wins)."""
     if customers is None or not len(customers):
         return {}
-    keys = id_key(customers["customer_id"])
-    wanted = keys.notna() & ~keys.duplicated()
-    c = customers[wanted.to_numpy()]
+    first = first_by_id(customers["customer_id"], pd.Series(range(len(customers))))
+    c = customers.iloc[first.astype(int).tolist()]
     out = {}
     for k, cid, name, pref, auto, country, channel, contact in zip(
-            keys[wanted].tolist(), c["customer_id"].tolist(), _col(c, "name").tolist(),
+            first.index.tolist(), c["customer_id"].tolist(), _col(c, "name").tolist(),
             _col(c, "preferred_language").tolist(), _col(c, "language_auto").tolist(),
             _col(c, "country").tolist(), _col(c, "channel").tolist(),
             _col(c, "contact").tolist()):
@@ -271,11 +283,10 @@ class _Library:
         if language is None or language not in self.index.languages(scenario):
             language, _why = choose_language(self.index.languages(scenario), preferred,
                                              detected, seller_language)
-        if language is None:
+        picked = self.index.pick(scenario, language) if language is not None else None
+        if picked is None:
             return {"language": None, "template_id": None, "subject": None, "message": None,
                     "missing": f"no template for scenario {scenario}"}
-        picked = self.index.pick(scenario, language)
-        assert picked is not None
         row = self.index.row(picked[0])
         body = render(row["body"], values, language, country=country, currency=currency)
         subject_text = row.get("subject")
@@ -403,11 +414,26 @@ def parse_compensation(text: str | None) -> Compensation:
 
 
 def coupon_code(discount: float, customer_key: str, notice_key: str,
-                prefix: str = "DELAY") -> str:
+                prefix: str = "DELAY", key: str | bytes | None = None) -> str:
     """A coupon code that is the same every time the same notice is drafted for the same
-    customer: ``DELAY5-3FA2C1``. Create these codes in your shop before sending."""
+    customer: ``DELAY5-3FA2C1``. Create these codes in your shop before sending.
+
+    With the seller ``key`` the 6 characters are HMAC-SHA256 of the customer and the
+    notice under that key, so nobody without the key can work out another customer's
+    code; without a key they are a plain hash (stable, but computable by anyone who knows
+    the scheme).
+
+    >>> coupon_code(5, "c1", "th") == coupon_code(5, "c1", "th", key=b"k")
+    False
+    """
     amount = f"{discount:g}".replace(".", "_")
-    return f"{prefix}{amount}-{short_hash('coupon', customer_key, notice_key)[:6].upper()}"
+    if key:
+        secret = key.encode("utf-8") if isinstance(key, str) else key
+        text = f"kakobuy-coupon:{customer_key}|{notice_key}".encode("utf-8")
+        tag = hmac.new(secret, text, hashlib.sha256).hexdigest()
+    else:
+        tag = short_hash("coupon", customer_key, notice_key)
+    return f"{prefix}{amount}-{tag[:6].upper()}"
 
 
 def _coupon_text(comp: Compensation, code: str | None, language: str | None,
@@ -494,13 +520,15 @@ def delay_notices(orders: pd.DataFrame, customers: pd.DataFrame | None,
                   coupon: str | None = None, delay_days: int | None = DEFAULT_DELAY_DAYS,
                   progress: str | None = None, handler: str | None = None,
                   interactions: pd.DataFrame | None = None,
-                  seller: Settings | None = None) -> DraftBatch:
+                  seller: Settings | None = None,
+                  coupon_key: str | bytes | None = None) -> DraftBatch:
     """Pre-emptive delay notices: one draft per customer with affected orders (see
     :func:`affected_orders`), in the customer's language (scenario
     ``proactive_delay_notice``), listing all their affected orders.
 
     ``compensation`` is read by :func:`parse_compensation`; a percent coupon gets
-    ``coupon`` as its code, or a code per customer (:func:`coupon_code`). The new ETA is
+    ``coupon`` as its code, or a code per customer (:func:`coupon_code`, keyed with
+    ``coupon_key``, the seller key, so codes cannot be guessed). The new ETA is
     the later of Expected Delivery and today, plus ``delay_days`` (unknown without an
     Expected Delivery or with ``delay_days=None``). Every group buy among the affected
     orders also gets one ``group_buy_delay_notice`` announcement per language of its buyers,
@@ -519,8 +547,7 @@ def delay_notices(orders: pd.DataFrame, customers: pd.DataFrame | None,
     [['C1', 'LINE', 'O1']]
     """
     seller = _seller(seller)
-    now_ts = _timestamp(now, "current time")
-    assert now_ts is not None, "now is required"
+    now_ts = _now(now)
     mask = affected_orders(orders, customers=customers, country=country, carrier=carrier,
                            since=since, group_buy=group_buy)
     comp = parse_compensation(compensation)
@@ -576,8 +603,8 @@ def delay_notices(orders: pd.DataFrame, customers: pd.DataFrame | None,
         latest = max(known) if known else None
         code = None
         if comp.kind == "percent":
-            code = coupon.strip() if _text(coupon) else coupon_code(comp.discount or 0, key,
-                                                                    notice_key)
+            code = coupon.strip() if _text(coupon) else coupon_code(
+                comp.discount or 0, key, notice_key, key=coupon_key)
         values: dict[str, Any] = {
             "customer_name": person.name, "order_id": listed,
             "carrier": ", ".join(carriers) or None, "days": delay_days,
@@ -689,7 +716,8 @@ def export_drafts(drafts: DraftBatch | pd.DataFrame, folder: str | Path, *,
     ``<stem>-<Channel>.txt`` per channel, blocks of ``To: name (contact)``, the message
     and ``----``, ready to paste into WhatsApp, WeChat or a mail program.
 
-    Returns the files written, the CSV first.
+    Each file is written atomically: it is either the previous file or the whole new
+    one. Returns the files written, the CSV first.
     """
     frame = drafts.drafts if isinstance(drafts, DraftBatch) else drafts
     folder = Path(folder)
@@ -716,15 +744,15 @@ def export_drafts(drafts: DraftBatch | pd.DataFrame, folder: str | Path, *,
             lines.append(f"Subject: {subject.strip()}")
         lines += [message.rstrip(), "----", ""]
         blocks.setdefault(channel_name, []).append("\n".join(lines))
+    # Each file is whole or absent (temp file, then replace): a full disk or a file
+    # open elsewhere never leaves half a CSV for someone to send from.
+    contents = [(folder / f"{stem}.csv", out.to_csv(
+        index=False, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n").encode("utf-8-sig"))]
+    contents += [(folder / f"{stem}-{_safe_name(name)}.txt",
+                  "\n".join(blocks[name]).encode("utf-8")) for name in sorted(blocks)]
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / f"{stem}.csv"
-        out.to_csv(path, index=False, encoding="utf-8-sig", quoting=csv.QUOTE_MINIMAL,
-                   lineterminator="\r\n")
-        files.append(path)
-        for channel_name in sorted(blocks):
-            path = folder / f"{stem}-{_safe_name(channel_name)}.txt"
-            path.write_text("\n".join(blocks[channel_name]), encoding="utf-8")
+        for path, data in contents:
+            write_atomically(path, data)
             files.append(path)
     except OSError as exc:
         raise ConfigError(f"Cannot write the drafts to the folder '{folder}' "
@@ -778,24 +806,25 @@ def survey_drafts(disputes: pd.DataFrame, customers: pd.DataFrame | None,
                   survey_key: str | bytes | None = None,
                   seller: Settings | None = None) -> DraftBatch:
     """Satisfaction surveys (scenario ``satisfaction_survey``) for disputes that are
-    resolved or closed, resolved at least ``after_hours`` ago, have no CSAT and have no
-    survey drafted or sent yet (an ``SV-`` interaction for the dispute).
+    settled (``disputes.is_closed``) with a Resolved At at least ``after_hours`` ago, have
+    no CSAT and have no survey drafted or sent yet (an ``SV-`` interaction for the
+    dispute, whatever its Status: an unsent draft is not drafted again).
 
     ``{survey_link}`` gets a whole sentence in the draft's language: with ``survey_url``,
     "Tap to rate ...: <link>" where the link carries the dispute's token only
     (:func:`survey_token`); without it, "Just reply to this message with a number from 1
-    ... to 5 ..." (recorded by :func:`survey_answers`).
+    ... to 5 ..." (recorded by :func:`survey_answers` once the draft is sent and its
+    Status set to ``sent``; a reply counts for :data:`SURVEY_REPLY_DAYS` days).
     """
     seller = _seller(seller)
-    now_ts = _timestamp(now, "current time")
-    assert now_ts is not None, "now is required"
+    now_ts = _now(now)
     status = _lower(_col(disputes, "status"))
     resolved = _when(_col(disputes, "resolved_at"))
     csat = pd.to_numeric(_col(disputes, "csat"), errors="coerce")
     d_keys = id_key(_col(disputes, "dispute_id"))
     c_keys = id_key(_col(disputes, "customer_id"))
     done = _surveyed(interactions, "SV")["dispute_key"].dropna()
-    due = (status.isin(CLOSED_DISPUTE_STATUSES) & resolved.notna()
+    due = (is_closed(pd.DataFrame({"status": status, "resolved_at": resolved})) & resolved.notna()
            & (resolved <= now_ts - pd.Timedelta(hours=float(after_hours)))
            & csat.isna() & d_keys.notna() & c_keys.notna() & ~d_keys.isin(set(done)))
     notes = []
@@ -808,10 +837,12 @@ def survey_drafts(disputes: pd.DataFrame, customers: pd.DataFrame | None,
     people = _customer_table(customers)
     rows = []
     part = disputes[due.to_numpy()]
-    for d_key, c_key, dispute_id, order_id, handler in zip(
-            d_keys[due].tolist(), c_keys[due].tolist(), part["dispute_id"].tolist(),
-            _col(part, "order_id").tolist(), _col(part, "handler").tolist()):
-        person = people.get(c_key) or _Customer(c_key, str(c_key))
+    for d_key, c_key, customer_id, dispute_id, order_id, handler in zip(
+            d_keys[due].tolist(), c_keys[due].tolist(), part["customer_id"].tolist(),
+            part["dispute_id"].tolist(), _col(part, "order_id").tolist(),
+            _col(part, "handler").tolist()):
+        # Not on the Customers sheet: the ID as typed on the dispute, not its match key.
+        person = people.get(c_key) or _Customer(c_key, str(customer_id).strip())
         language = lib.language("satisfaction_survey", person.preferred, person.detected,
                                 seller.seller_language)
         link = phrase("rate_link", language,
@@ -872,60 +903,93 @@ def _answers_frame(disputes: pd.DataFrame, found: list[tuple[Any, Any, Any] | No
     }, index=disputes.index)
 
 
+def _survey_windows(disputes: pd.DataFrame, interactions: pd.DataFrame) -> pd.DataFrame:
+    """Sent surveys and when their chat answers are accepted: columns ``dispute_key``,
+    ``customer_key``, ``survey_at``, ``until`` (SURVEY_REPLY_DAYS on) and ``closed_at``
+    (the next message we sent that customer that is neither a survey nor a rating echo;
+    NaT when none)."""
+    surveys = _surveyed(interactions, "SV")
+    # A draft was never seen by the customer: nothing they write answers it.
+    surveys = surveys[surveys["status"] == "sent"].dropna(subset=["dispute_key", "timestamp"])
+    if not len(surveys):
+        return pd.DataFrame(columns=["dispute_key", "customer_key", "survey_at", "until",
+                                     "closed_at"])
+    # The surveyed customer: on the survey row, else the dispute's.
+    owner = lookup(surveys["dispute_key"], first_by_id(disputes["dispute_id"],
+                                                       _col(disputes, "customer_id")))
+    surveys = pd.DataFrame({
+        "dispute_key": surveys["dispute_key"],
+        "customer_key": surveys["customer_key"].where(surveys["customer_key"].notna(),
+                                                      id_key(owner)),
+        "survey_at": surveys["timestamp"].astype("datetime64[ns]")}).dropna()
+    ids = _lower(_col(interactions, "interaction_id"))
+    other_out = ((_lower(_col(interactions, "direction")) == "out")
+                 & (_lower(_col(interactions, "status")) != "draft")
+                 & ~ids.str.startswith("sv-") & ~ids.str.startswith("sc-"))
+    part = interactions[other_out.to_numpy()]
+    closers = pd.DataFrame({"customer_key": id_key(_col(part, "customer_id")),
+                            "closed_at": _when(_col(part, "timestamp")).astype(
+                                "datetime64[ns]")}).dropna()
+    # The first such message strictly after each survey ends its answers: from then on
+    # a number is more likely an answer to that message ("how many?") than a rating.
+    windows = pd.merge_asof(surveys.sort_values("survey_at"),
+                            closers.sort_values("closed_at"), left_on="survey_at",
+                            right_on="closed_at", by="customer_key", direction="forward",
+                            allow_exact_matches=False)
+    windows["until"] = windows["survey_at"] + pd.Timedelta(days=SURVEY_REPLY_DAYS)
+    return windows
+
+
 def survey_answers(disputes: pd.DataFrame, interactions: pd.DataFrame | None, *,
                    now: Any = None) -> pd.DataFrame:
     """Ratings to record on Disputes from chat replies to surveys.
 
-    A reply counts when it is inbound, from the surveyed customer, later than the
-    dispute's first survey (an ``SV-`` interaction, drafted or sent) and no later than
-    ``now``, and holds just a rating (:func:`parse_rating`). A reply that names a Dispute
-    ID counts only for that dispute; otherwise it goes to the customer's most recent
-    survey before it. The latest reply wins. ``csat`` is filled where CSAT is empty, or
-    where CSAT holds an earlier reply's rating (the customer changed it); a CSAT typed by
-    a person is never overwritten.
+    Only surveys that were sent count: an ``SV-`` row whose Status is ``sent`` (send the
+    draft, then set its Status to sent). A reply counts when it is inbound, from the
+    surveyed customer, holds just a rating (:func:`parse_rating`), and came after the
+    survey, within :data:`SURVEY_REPLY_DAYS` days of its Timestamp, before the next
+    message sent to that customer that is not a survey or a rating echo (a draft does
+    not count: the customer has not seen it), and no later than ``now``. A reply that
+    names a Dispute ID counts only for that dispute; otherwise it goes to the customer's
+    most recent survey before it. The latest reply wins. ``csat`` is filled where CSAT is
+    empty, or where CSAT holds an earlier reply's rating (the customer changed it); a
+    CSAT typed by a person is never overwritten.
 
     Returns :data:`ANSWER_COLUMNS` indexed like ``disputes``.
     """
     out = _empty_answers(disputes)
-    surveys = _surveyed(interactions, "SV").dropna(subset=["dispute_key", "timestamp"])
-    if not len(surveys) or interactions is None:
+    if interactions is None or not len(interactions):
         return out
-    d_keys = id_key(_col(disputes, "dispute_id"))
-    # The surveyed customer: on the survey row, else the dispute's.
-    owner = lookup(surveys["dispute_key"], first_by_id(disputes["dispute_id"],
-                                                       _col(disputes, "customer_id")))
-    surveys = surveys.assign(customer_key=surveys["customer_key"].where(
-        surveys["customer_key"].notna(), id_key(owner)))
-    first = (surveys.dropna(subset=["customer_key"]).sort_values("timestamp")
-             .drop_duplicates("dispute_key"))[["dispute_key", "customer_key", "timestamp"]]
-    first = first.rename(columns={"timestamp": "survey_at"})
+    windows = _survey_windows(disputes, interactions)
+    if not len(windows):
+        return out
     inbound = _lower(_col(interactions, "direction")) != "out"
     messages = _col(interactions, "message")
-    short = messages.map(lambda v: isinstance(v, str) and len(v) <= 24).astype(bool)
-    cand = interactions[(inbound & short).to_numpy()]
-    ratings = cand["message"].map(parse_rating) if len(cand) else pd.Series(dtype=object)
-    cand = cand[ratings.notna().to_numpy()]
+    short = map_distinct(messages, lambda v: isinstance(v, str) and len(v) <= 24, False)
+    cand = interactions[(inbound & short.astype(bool)).to_numpy()]
+    ratings = map_distinct(_col(cand, "message"), parse_rating)
+    cand, ratings = cand[ratings.notna().to_numpy()], ratings[ratings.notna()]
     if not len(cand):
         return out
     replies = pd.DataFrame({"answer_id": _col(cand, "interaction_id").astype(object),
                             "customer_key": id_key(_col(cand, "customer_id")),
                             "named": id_key(_col(cand, "dispute_id")),
-                            "at": _when(_col(cand, "timestamp")),
-                            "rating": ratings[ratings.notna()].astype(int)})
+                            "at": _when(_col(cand, "timestamp")).astype("datetime64[ns]"),
+                            "rating": ratings.astype(int)})
     now_ts = _timestamp(now, "current time")
     if now_ts is not None:
         replies = replies[replies["at"] <= now_ts]
-    pairs = replies.merge(first, on="customer_key")
-    pairs = pairs[(pairs["at"] > pairs["survey_at"]) &
-                  (pairs["named"].isna() | (pairs["named"] == pairs["dispute_key"]))]
+    pairs = replies.merge(windows, on="customer_key")
+    pairs = pairs[(pairs["at"] > pairs["survey_at"]) & (pairs["at"] <= pairs["until"])
+                  & (pairs["closed_at"].isna() | (pairs["at"] < pairs["closed_at"]))
+                  & (pairs["named"].isna() | (pairs["named"] == pairs["dispute_key"]))]
     if not len(pairs):
         return out
     # One survey per reply: the latest survey sent before it.
-    pairs = pairs.sort_values(["at", "survey_at"]).drop_duplicates(
+    pairs = pairs.sort_values(["at", "survey_at"], kind="stable").drop_duplicates(
         ["answer_id", "at", "customer_key"], keep="last")
-    current = pd.Series(pd.to_numeric(_col(disputes, "csat"), errors="coerce").tolist(),
-                        index=d_keys.tolist())
-    current = current[~current.index.duplicated()]
+    current = first_by_id(_col(disputes, "dispute_id"),
+                          pd.to_numeric(_col(disputes, "csat"), errors="coerce"))
     pairs = pairs.sort_values(["dispute_key", "at"], kind="stable")
     history: dict[str, list[tuple[int, Any, Any]]] = {}
     for d_key, rating, answer_id, at in zip(pairs["dispute_key"].tolist(),
@@ -941,10 +1005,40 @@ def survey_answers(disputes: pd.DataFrame, interactions: pd.DataFrame | None, *,
         # A CSAT equal to an earlier reply came from that reply: the customer may change it.
         if empty or (now_csat in earlier and now_csat != last[0]):
             rows[d_key] = last
+    d_keys = id_key(_col(disputes, "dispute_id"))
     return _answers_frame(disputes, [rows.get(k) for k in d_keys.tolist()])
 
 
 _YES = {"yes", "y", "true", "1", "confirmed", "x", "✓"}
+# A form's score label: "5 - Very satisfied", "4: good", "3 (ok)"; not "4.5" or "45".
+_LABELLED = re.compile(r"^([1-5])(?![0-9]|[.,][0-9])\s*[^0-9\s]")
+
+
+def _whole_rating(number: float) -> int | None:
+    return int(number) if math.isfinite(number) and number == int(number) \
+        and 1 <= number <= 5 else None
+
+
+def _form_score(value: Any) -> int | None:
+    """A 1-5 score from a web form's cell. Forms export numbers ("4", "4.0", 4.0) and
+    labelled choices ("5 - Very satisfied"), so this reads more than a chat reply
+    (:func:`parse_rating` stays strict: in chat, "5 boxes" is not a rating)."""
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float, np.number)):
+        return _whole_rating(float(value))
+    if not isinstance(value, str):
+        return None
+    t = unicodedata.normalize("NFKC", value).strip()
+    try:
+        return _whole_rating(float(t.replace(",", ".")))
+    except ValueError:
+        pass
+    rating = parse_rating(t)
+    if rating is not None:
+        return rating
+    m = _LABELLED.match(t)
+    return int(m.group(1)) if m else None
 
 
 def survey_form_answers(disputes: pd.DataFrame, form: pd.DataFrame | str | Path, *,
@@ -953,8 +1047,9 @@ def survey_form_answers(disputes: pd.DataFrame, form: pd.DataFrame | str | Path,
     ``confirmed``; an optional ``timestamp`` orders repeated answers, else file order).
 
     Only confirmed answers count (the form's confirm step: a link scanner that opens the
-    link never submits). Scores are 1-5 (:func:`parse_rating`). Filled only where CSAT is
-    empty. Returns :data:`ANSWER_COLUMNS` indexed like ``disputes``.
+    link never submits). Scores are whole numbers 1-5, written as numbers ("4", "4.0",
+    4.0), labelled choices ("5 - Very satisfied") or anything :func:`parse_rating` reads.
+    Filled only where CSAT is empty. Returns :data:`ANSWER_COLUMNS` indexed like ``disputes``.
     """
     if not isinstance(form, pd.DataFrame):
         path = Path(form)
@@ -970,8 +1065,7 @@ def survey_form_answers(disputes: pd.DataFrame, form: pd.DataFrame | str | Path,
             f"'{c}'" for c in lacking) + f" (found: {', '.join(map(str, form.columns))}). "
             "Rename the headers to token, score and confirmed.")
     f = pd.DataFrame({"token": form[columns["token"]].astype(str).str.strip().str.lower(),
-                      "score": form[columns["score"]].map(
-                          lambda v: parse_rating(str(v)) if not _empty(v) else None),
+                      "score": form[columns["score"]].map(_form_score),
                       "confirmed": _lower(form[columns["confirmed"]].astype(object)).isin(_YES)})
     for name in ("timestamp", "submitted_at", "submitted"):
         if name in columns:
@@ -1000,8 +1094,7 @@ def rating_confirmations(answers: pd.DataFrame, disputes: pd.DataFrame,
     you! Reply with another number to change it.", in the customer's language (preferred,
     else the language of their reply, else the seller's)."""
     seller = _seller(seller)
-    now_ts = _timestamp(now, "current time")
-    assert now_ts is not None, "now is required"
+    now_ts = _now(now)
     people = _customer_table(customers)
     reply_language: dict[str, Any] = {}
     if interactions is not None and "language" in interactions:
@@ -1046,8 +1139,7 @@ def follow_up_drafts(customers: pd.DataFrame, disputes: pd.DataFrame | None,
     message, so a customer gets one follow-up per spell of silence.
     """
     seller = _seller(seller)
-    now_ts = _timestamp(now, "current time")
-    assert now_ts is not None, "now is required"
+    now_ts = _now(now)
     if customers is None or "segment" not in customers or not len(customers):
         return _batch([], interactions, [])
     risky = _lower(customers["segment"]) == "high-risk"
@@ -1067,25 +1159,31 @@ def follow_up_drafts(customers: pd.DataFrame, disputes: pd.DataFrame | None,
     pending = _surveyed(inter, "FU")
     pending = set(pending.loc[pending["status"] == "draft", "customer_key"].dropna())
     # Public threats: in their recent messages or their disputes' descriptions.
-    from .disputes import signals
-
     recent = ~out_mask & (at >= now_ts - pd.Timedelta(days=THREAT_LOOKBACK_DAYS))
     threatened = {k for k, m in zip(ikeys[recent].tolist(), _col(inter, "message")[recent])
                   if "public" in signals(m)}
     latest: dict[str, dict[str, Any]] = {}
     if disputes is not None and len(disputes):
         dkeys = id_key(_col(disputes, "customer_id"))
-        dpart = disputes[dkeys.isin(wanted).to_numpy()].assign(
-            _key=dkeys[dkeys.isin(wanted)], _at=_when(_col(disputes, "opened_at")))
-        for rec in dpart.sort_values("_at", na_position="first").to_dict("records"):
-            latest[rec["_key"]] = rec  # the last one opened wins
-            if "public" in signals(rec.get("description")) and \
-                    _lower(pd.Series([rec.get("status")])).iloc[0] not in CLOSED_DISPUTE_STATUSES:
+        theirs = dkeys.isin(wanted).to_numpy()
+        dpart = disputes[theirs].assign(
+            _key=dkeys[theirs], _at=_when(_col(disputes, "opened_at"))[theirs],
+            _open=~is_closed(pd.DataFrame({
+                "status": _lower(_col(disputes, "status")),
+                "resolved_at": _col(disputes, "resolved_at")}))[theirs])
+        # Oldest first by Opened At (undated first, ties in sheet order): the last wins.
+        for rec in dpart.sort_values("_at", na_position="first", kind="stable"
+                                     ).to_dict("records"):
+            latest[rec["_key"]] = rec
+            if rec["_open"] and "public" in signals(rec.get("description")):
                 threatened.add(rec["_key"])
-    last_order = {}
-    with_order = id_key(_col(inter, "order_id")).notna()
-    for k, o in zip(ikeys[with_order].tolist(), _col(inter, "order_id")[with_order].tolist()):
-        last_order[k] = o  # rows are in sheet order: the last one is the latest
+    with_order = id_key(_col(inter, "order_id")).notna().to_numpy()
+    ordered = pd.DataFrame({"key": ikeys[with_order], "at": at[with_order],
+                            "order_id": _col(inter, "order_id")[with_order]})
+    # The latest message naming an order by Timestamp (ties: sheet order), not by row.
+    ordered = ordered.sort_values("at", na_position="first", kind="stable").drop_duplicates(
+        "key", keep="last")
+    last_order = dict(zip(ordered["key"].tolist(), ordered["order_id"].tolist()))
     lib = _Library(templates)
     people = _customer_table(customers)
     quiet_since = now_ts - pd.Timedelta(days=float(quiet_days))
@@ -1119,7 +1217,7 @@ def follow_up_drafts(customers: pd.DataFrame, disputes: pd.DataFrame | None,
 
 __all__ = [
     "ANSWER_COLUMNS", "Compensation", "DETAIL_COLUMNS", "DRAFT_COLUMNS", "DraftBatch",
-    "EXPORT_COLUMNS", "PHRASES", "affected_orders", "coupon_code", "delay_notices",
+    "EXPORT_COLUMNS", "PHRASES", "SURVEY_REPLY_DAYS", "affected_orders", "coupon_code", "delay_notices",
     "export_drafts", "follow_up_drafts", "neutralise", "parse_compensation", "parse_rating",
     "phrase", "rating_confirmations", "survey_answers", "survey_drafts", "survey_form_answers",
     "survey_link", "survey_token",

@@ -112,8 +112,9 @@ def test_plan_simulates_the_options_and_writes_the_offer(demo_path):
     assert {"full_refund", "partial_refund", "reship", "coupon"} <= set(options)
     chosen = options[plan["recommended"]]
     assert chosen["allowed"]
-    allowed = [o for o in plan["options"] if o["allowed"]]
-    assert chosen["expected_cost"] <= max(o["expected_cost"] for o in allowed)
+    # The plan and the sheet's Recommended Resolution agree.
+    row = d.loc[d["dispute_id"] == dispute].iloc[0]
+    assert row["recommended_resolution"].split(" ")[0] == plan["recommended"]
     assert plan["message"] and plan["rationale"]
     table_out = run("plan", dispute, "--workbook", demo_path, "--now", NOW)
     assert "Recommended:" in table_out.output and "expected_cost" in table_out.output
@@ -148,6 +149,27 @@ def test_notify_delay_drafts_once_per_customer_and_exports(demo_path, tmp_path):
 def test_notify_delay_needs_a_filter(demo_path):
     result = run("notify-delay", "-w", demo_path, "--now", NOW)
     assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "country" in result.output and "carrier" in result.output
+
+
+def test_drafts_are_refused_without_direction_or_status(demo_path):
+    header_row = FileWorkbook(demo_path).read_table("Interactions").header_row
+    book = openpyxl.load_workbook(demo_path)
+    for cell in book["Interactions"][header_row]:
+        if cell.value == "Status":
+            cell.value = "State"  # the user renamed the header
+    book.save(demo_path)
+    renamed = demo_path.read_bytes()
+    result = run("notify-delay", "-w", demo_path, "--country", "TH,VN,ID", "--now", NOW)
+    assert result.exit_code == 1
+    assert "no column 'Status'" in result.output and "Nothing was written" in result.output
+    assert demo_path.read_bytes() == renamed
+
+
+def test_monthly_report_of_a_month_not_started_is_explained(demo_path):
+    result = run("report", "monthly", demo_path, "--month", "2025-08", "--now", NOW)
+    assert result.exit_code == 1
+    assert "has not started yet" in result.output
 
 
 def test_survey_drafts_then_records_the_reply(demo_path, tmp_path):
@@ -157,8 +179,11 @@ def test_survey_drafts_then_records_the_reply(demo_path, tmp_path):
     surveys = i[i["interaction_id"].str.startswith("SV-")]
     assert len(surveys)
     first = surveys.iloc[0]
-    # The customer answers "4/5" an hour later.
+    # The seller sends the survey and marks it sent (a draft collects no rating) ...
     wb = FileWorkbook(demo_path)
+    wb.write_columns("Interactions", {"Status": (pd.Series(["sent"], index=[first.name]),
+                                                 "text")})
+    # ... and the customer answers "4/5" an hour later.
     wb.append_rows("Interactions", pd.DataFrame([{
         "Interaction ID": "I-REPLY", "Timestamp": WHEN + dt.timedelta(hours=1),
         "Customer ID": first["customer_id"], "Channel": first["channel"], "Direction": "in",

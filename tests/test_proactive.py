@@ -383,7 +383,7 @@ def _survey_sheet(*replies: dict) -> pd.DataFrame:
         {"interaction_id": "SV-1", "timestamp": T("2025-06-16 09:00"), "customer_id": "C1",
          "dispute_id": "D1", "direction": "out", "status": "sent"},
         {"interaction_id": "SV-2", "timestamp": T("2025-06-16 09:00"), "customer_id": "C2",
-         "dispute_id": "D2", "direction": "out", "status": "draft"},
+         "dispute_id": "D2", "direction": "out", "status": "sent"},
         *replies)
 
 
@@ -466,6 +466,130 @@ def test_web_form_answers_only_confirmed(tmp_path):
         p.survey_form_answers(DISPUTES, pd.DataFrame({"token": [], "score": []}))
 
 
+def test_a_survey_still_in_draft_collects_no_rating():
+    sheet = _interactions(
+        {"interaction_id": "SV-1", "timestamp": T("2025-06-16 09:00"), "customer_id": "C1",
+         "dispute_id": "D1", "direction": "out", "status": "draft"},
+        {"interaction_id": "W1", "timestamp": T("2025-06-16 10:00"), "customer_id": "C1",
+         "message": "2"})
+    assert p.survey_answers(DISPUTES, sheet, now=NOW)["csat"].isna().all()
+    # Sent (Status typed by hand, any case): the same reply is the rating.
+    sheet.loc[sheet["interaction_id"] == "SV-1", "status"] = " Sent"
+    got = p.survey_answers(DISPUTES, sheet, now=NOW).set_index(DISPUTES["dispute_id"])
+    assert got.loc["D1", "csat"] == 2 and got["csat"].notna().sum() == 1
+    # The unsent draft still stops a second survey for D1.
+    sheet.loc[sheet["interaction_id"] == "SV-1", "status"] = "draft"
+    again = p.survey_drafts(DISPUTES, CUSTOMERS, sheet, None, now=NOW, seller=SELLER)
+    assert "D1" not in again.drafts["dispute_id"].tolist()
+
+
+def test_a_reply_counts_for_fourteen_days_only():
+    sent = T("2025-06-01 09:00")
+
+    def csat_after(delay):
+        sheet = _interactions(
+            {"interaction_id": "SV-1", "timestamp": sent, "customer_id": "C1",
+             "dispute_id": "D1", "direction": "out", "status": "sent"},
+            {"interaction_id": "W1", "timestamp": sent + delay, "customer_id": "C1",
+             "message": "2"})
+        got = p.survey_answers(DISPUTES, sheet, now=T("2025-09-01"))
+        return got.set_index(DISPUTES["dispute_id"]).loc["D1", "csat"]
+
+    assert p.SURVEY_REPLY_DAYS == 14
+    assert csat_after(pd.Timedelta(days=13, hours=23)) == 2
+    assert csat_after(pd.Timedelta(days=14)) == 2
+    assert pd.isna(csat_after(pd.Timedelta(days=14, hours=1)))
+    assert pd.isna(csat_after(pd.Timedelta(days=90)))          # "2" answering "how many?"
+
+
+def test_our_next_message_ends_the_survey_but_echoes_and_drafts_do_not():
+    survey = {"interaction_id": "SV-1", "timestamp": T("2025-06-16 09:00"),
+              "customer_id": "C1", "dispute_id": "D1", "direction": "out", "status": "sent"}
+    reply = {"interaction_id": "W9", "timestamp": T("2025-06-16 12:00"), "customer_id": "C1",
+             "message": "2"}
+
+    def csat(*between):
+        sheet = _interactions(survey, *between, reply)
+        got = p.survey_answers(DISPUTES, sheet, now=NOW)
+        return got.set_index(DISPUTES["dispute_id"]).loc["D1", "csat"]
+
+    asked = {"interaction_id": "M1", "timestamp": T("2025-06-16 10:00"), "customer_id": "c1",
+             "direction": "out", "message": "How many boxes arrived?"}     # Status empty
+    assert pd.isna(csat(asked))
+    assert pd.isna(csat({**asked, "status": "sent"}))
+    assert csat({**asked, "status": "draft"}) == 2            # never seen by the customer
+    echo = {"interaction_id": "SC-1", "timestamp": T("2025-06-16 10:00"), "customer_id": "C1",
+            "direction": "out", "status": "sent", "message": "You rated us 4/5"}
+    other_survey = {"interaction_id": "SV-9", "timestamp": T("2025-06-16 10:00"),
+                    "customer_id": "C1", "dispute_id": "D9", "direction": "out",
+                    "status": "sent"}
+    assert csat(echo) == 2
+    # Another customer's message, or one sent at the survey's own time, ends nothing.
+    assert csat({**asked, "customer_id": "C2"}) == 2
+    assert csat({**asked, "timestamp": survey["timestamp"]}) == 2
+    # A later survey of another dispute takes the reply (the most recent survey).
+    assert pd.isna(csat(other_survey))
+
+
+@pytest.mark.parametrize("score,expected", [
+    ("4.0", 4), (4.0, 4), (3, 3), ("5 - Very satisfied", 5), ("2: poor", 2), (" 1 ", 1),
+    ("4/5", 4), ("★★★", 3), ("4,0", 4),
+    ("4.5", None), (4.5, None), ("4.5 stars", None), ("10", None), ("45", None),
+    ("0", None), (6.0, None), ("Very satisfied", None), ("", None), (None, None),
+    (float("nan"), None), (True, None),
+])
+def test_web_form_scores_as_numbers_and_labels(score, expected):
+    key = "k"
+    form = pd.DataFrame({"token": [p.survey_token("D1", key)], "score": [score],
+                         "confirmed": ["yes"]}, dtype=object)
+    got = p.survey_form_answers(DISPUTES, form, survey_key=key)
+    value = got.set_index(DISPUTES["dispute_id"]).loc["D1", "csat"]
+    assert (pd.isna(value) if expected is None else value == expected)
+
+
+def test_form_labels_do_not_loosen_chat_ratings(tmp_path):
+    assert p.parse_rating("5 - Very satisfied") is None and p.parse_rating("4.0") is None
+    path = tmp_path / "form.csv"
+    path.write_text("token,score,confirmed\n" + p.survey_token("D2") + ",4.0,yes\n",
+                    encoding="utf-8")
+    got = p.survey_form_answers(DISPUTES, path)
+    assert got.set_index(DISPUTES["dispute_id"]).loc["D2", "csat"] == 4
+
+
+@pytest.mark.parametrize("call", [
+    lambda: p.delay_notices(ORDERS, CUSTOMERS, None, now=None, country="TH"),
+    lambda: p.survey_drafts(DISPUTES, CUSTOMERS, None, None, now=None),
+    lambda: p.rating_confirmations(p.survey_answers(DISPUTES, None), DISPUTES, CUSTOMERS,
+                                   None, now=" "),
+    lambda: p.follow_up_drafts(CUSTOMERS, None, None, None, now=None),
+])
+def test_a_missing_current_time_is_a_config_error(call):
+    with pytest.raises(ConfigError, match="No current time was given"):
+        call()
+
+
+def test_survey_for_a_customer_missing_from_customers_keeps_the_typed_id():
+    disputes = _disputes({"dispute_id": "D1", "customer_id": " Cx-09 ", "order_id": "O1"})
+    batch = p.survey_drafts(disputes, CUSTOMERS, None, None, now=NOW, seller=SELLER)
+    assert batch.drafts["customer_id"].tolist() == ["Cx-09"]
+    # ... and the reply of that customer, typed another way, still finds the survey.
+    sheet = _interactions(
+        {**batch.drafts.iloc[0][p.DRAFT_COLUMNS].to_dict(), "status": "sent"},
+        {"interaction_id": "W1", "timestamp": NOW + pd.Timedelta(hours=1),
+         "customer_id": "cx-09", "message": "5"})
+    got = p.survey_answers(disputes, sheet, now=NOW + pd.Timedelta(hours=2))
+    assert got["csat"].tolist() == [5]
+
+
+def test_customers_first_row_wins_for_a_repeated_id():
+    customers = _customers({"customer_id": "C1", "name": "Nok", "preferred_language": "en"},
+                           {"customer_id": " c1", "name": "Other", "preferred_language": "ja"})
+    disputes = _disputes({"dispute_id": "D1", "customer_id": "c1"})
+    d = p.survey_drafts(disputes, customers, None, None, now=NOW).drafts
+    assert d["customer_id"].tolist() == ["C1"] and d["language"].tolist() == ["en"]
+    assert "Nok" in d["message"].iloc[0]
+
+
 # ---------------------------------------------------------------------------- follow-ups
 
 def test_follow_ups_for_high_risk_quiet_customers():
@@ -518,6 +642,91 @@ def test_follow_up_without_a_known_order_is_reported():
     assert batch.drafts["missing"].tolist() == ["order_id"]
     assert "[order_id]" in batch.drafts["message"].iloc[0]
     assert any("No order is known for C1" in n for n in batch.notes)
+
+
+def test_follow_up_picks_the_latest_dispute_and_message_by_time_not_row():
+    customers = CUSTOMERS.assign(segment=["high-risk", "high-risk", None, None])
+    disputes = _disputes(   # sheet order is not time order
+        {"dispute_id": "D-new", "customer_id": "C1", "order_id": "O-new", "handler": "Alex",
+         "opened_at": T("2025-06-10"), "status": "open", "resolved_at": pd.NaT},
+        {"dispute_id": "D-old", "customer_id": "C1", "order_id": "O-old", "handler": "Mina",
+         "opened_at": T("2025-05-01"), "status": "open", "resolved_at": pd.NaT},
+        {"dispute_id": "D-tie1", "customer_id": "C2", "order_id": "O-t1",
+         "opened_at": T("2025-05-01"), "status": "open", "resolved_at": pd.NaT},
+        {"dispute_id": "D-tie2", "customer_id": "C2", "order_id": "O-t2",
+         "opened_at": T("2025-05-01"), "status": "open", "resolved_at": pd.NaT})
+    d = p.follow_up_drafts(customers, disputes, None, None, now=NOW).drafts
+    d = d.set_index("customer_id")
+    assert d.loc["C1", "dispute_id"] == "D-new" and d.loc["C1", "order_id"] == "O-new"
+    assert d.loc["C1", "handler"] == "Alex"
+    assert d.loc["C2", "dispute_id"] == "D-tie2"             # a tie: the lower row wins
+    # Without disputes, the order of the latest message by Timestamp.
+    sheet = _interactions(
+        {"interaction_id": "M2", "timestamp": T("2025-06-12"), "customer_id": "C1",
+         "message": "where is it", "order_id": "O-late"},
+        {"interaction_id": "M1", "timestamp": T("2025-06-02"), "customer_id": "C1",
+         "message": "hello", "order_id": "O-early"})
+    d = p.follow_up_drafts(customers, None, sheet, None, now=NOW).drafts
+    assert d.set_index("customer_id").loc["C1", "order_id"] == "O-late"
+
+
+def test_a_threat_in_a_settled_dispute_does_not_make_a_recovery():
+    customers = CUSTOMERS.assign(segment=["high-risk", None, None, None])
+    threat = "I will leave a 1-star review everywhere"
+    settled = _disputes({"dispute_id": "D1", "customer_id": "C1", "status": "open",
+                         "description": threat, "resolved_at": T("2025-06-15")})
+    d = p.follow_up_drafts(customers, settled, None, None, now=NOW).drafts
+    assert d["template_id"].tolist() == ["follow_up-en"]
+    still_open = settled.assign(resolved_at=pd.NaT)
+    d = p.follow_up_drafts(customers, still_open, None, None, now=NOW).drafts
+    assert d["template_id"].tolist() == ["negative_review_recovery-en"]
+
+
+# ------------------------------------------------------------------ atomic export, coupons
+
+def test_a_failed_export_leaves_the_previous_files_whole(tmp_path, monkeypatch):
+    import os
+
+    from kakobuy_xl.io import atomic
+
+    (tmp_path / "delay.csv").write_bytes(b"old csv")
+    calls = []
+
+    def broken_replace(src, dst):
+        calls.append(dst)
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(atomic.os, "replace", broken_replace)
+    with pytest.raises(ConfigError, match="Cannot write the drafts"):
+        p.export_drafts(_notices(), tmp_path, stem="delay")
+    assert calls                                              # went through write_atomically
+    assert (tmp_path / "delay.csv").read_bytes() == b"old csv"
+    assert sorted(os.listdir(tmp_path)) == ["delay.csv"]      # no half file, no temp file
+
+
+def test_keyed_coupon_codes_cannot_be_computed_without_the_key():
+    plain = p.coupon_code(5, "c1", "th||2025-06-01|")
+    keyed = p.coupon_code(5, "c1", "th||2025-06-01|", key=b"seller-key")
+    assert keyed != plain and keyed.startswith("DELAY5-") and len(keyed) == len(plain)
+    assert keyed == p.coupon_code(5, "c1", "th||2025-06-01|", key="seller-key")
+    assert keyed != p.coupon_code(5, "c1", "th||2025-06-01|", key=b"other-key")
+    assert keyed != p.coupon_code(5, "c2", "th||2025-06-01|", key=b"seller-key")
+    # planner.py's positional call still works and is unchanged without a key.
+    assert p.coupon_code(10, "c1", "n1", prefix="SORRY") == p.coupon_code(10, "c1", "n1",
+                                                                         "SORRY")
+    assert p.coupon_code(10, "c1", "n1", prefix="SORRY").startswith("SORRY10-")
+    plain_notes = _notices().drafts.set_index("customer_id")["coupon"]
+    keyed_notes = _notices(coupon_key=b"seller-key").drafts.set_index("customer_id")["coupon"]
+    assert (plain_notes != keyed_notes).all()
+    assert keyed_notes["C1"] == _notices(coupon_key=b"seller-key").drafts.set_index(
+        "customer_id").loc["C1", "coupon"]
+
+
+def test_lower_folds_each_cell_and_blanks_what_is_not_text():
+    s = pd.Series([" Out", None, 3, "out", float("nan"), "SENT "], index=[5, 6, 7, 8, 9, 10])
+    got = p._lower(s)
+    assert got.tolist() == ["out", "", "", "out", "", "sent"]
+    assert got.index.tolist() == [5, 6, 7, 8, 9, 10]
 
 
 def test_docstring_examples():
