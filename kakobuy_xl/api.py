@@ -662,7 +662,6 @@ def plan(dispute_id: str, workbook: str | os.PathLike[str] | WorkbookIO, *,
     Writes nothing. Returns a :class:`kakobuy_xl.planner.Plan`."""
     from . import planner
     from .disputes import effective
-    from .templates import library_or_shipped
 
     result = refresh(workbook, dry_run=True, now=now, env=env, progress=progress,
                      steps=("message analysis", "dispute types", "customer activity",
@@ -675,9 +674,9 @@ def plan(dispute_id: str, workbook: str | os.PathLike[str] | WorkbookIO, *,
     return planner.plan_dispute(
         dispute_id, effective(frames["Disputes"]), frames.get("Orders"), now=result.now,
         interactions=frames.get("Interactions"), customers=frames.get("Customers"),
-        templates=library_or_shipped(frames.get("Templates")),
-        home_currency=settings.home_currency,
-        seller_name=settings.seller_name, seller_language=settings.seller_language)
+        templates=frames.get("Templates"), home_currency=settings.home_currency,
+        seller_name=settings.seller_name, seller_language=settings.seller_language,
+        cache=result_cache(env))
 
 
 @dataclass

@@ -78,7 +78,7 @@ def _signals_version() -> str:
     return hashlib.sha256(_data("grade_signals.csv").encode()).hexdigest()[:12]
 
 
-def _cached_signals(texts: pd.Series, cache: Any) -> list[set[str]]:
+def cached_signals(texts: pd.Series, cache: Any) -> list[set[str]]:
     """:func:`signals` of every text; unchanged texts come from ``cache``."""
     if cache is None:
         return [signals(t) for t in texts.tolist()]
@@ -161,7 +161,7 @@ def grade_disputes(disputes: pd.DataFrame, texts: pd.Series, *,
     or in another currency). Returns columns ``grade_auto`` and ``grade_reason``.
     ``cache`` (a ResultCache) keeps the signals of each text by content hash.
     """
-    found = _cached_signals(texts.reindex(disputes.index), cache)
+    found = cached_signals(texts.reindex(disputes.index), cache)
     public = np.array(["public" in f for f in found], dtype=bool)
     escalation_words = np.array(["escalation" in f for f in found], dtype=bool)
     case = _filled(disputes["platform_case_id"]).to_numpy(bool)

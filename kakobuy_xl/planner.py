@@ -36,9 +36,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .disputes import is_closed
 from .errors import ConfigError
-from .keys import first_by_id, id_key, lookup
-from .schema import DISPUTE_TYPES, GRADES
+from .keys import id_key, map_distinct, related
+from .risk import _col, already_escalated
+from .schema import CLOSED_DISPUTE_STATUSES, DISPUTE_TYPES, GRADES
 
 #: Options, gentlest first (ties go to the earlier one), and the Resolution each means.
 OPTIONS: tuple[str, ...] = ("apology_only", "coupon", "discount", "partial_refund",
@@ -171,12 +173,20 @@ def _format(value: float, currency: str | None, whole: bool) -> str:
 
 
 def money(value: float, currency: str | None) -> str:
-    """Money for the seller's eyes: ``US$12.50``, ``€8.00``, ``JP¥1,250``."""
+    """Money for the seller's eyes: ``US$12.50``, ``€8.00``, ``JP¥1,250``.
+
+    >>> money(12.5, "USD"), money(8, "EUR"), money(3, None)
+    ('US$12.50', '€8.00', '3.00')
+    """
     return _format(round(float(value), 2), currency, False)
 
 
 def whole_money(value: float, currency: str | None) -> str:
-    """Money rounded to whole units: ``US$310``."""
+    """Money rounded to whole units: ``US$310``.
+
+    >>> whole_money(310.4, "USD")
+    'US$310'
+    """
     return _format(float(round(float(value))), currency, True)
 
 
@@ -184,12 +194,6 @@ _whole = whole_money
 
 
 # --- the option matrix ----------------------------------------------------------------
-
-def _col(frame: pd.DataFrame, name: str) -> pd.Series:
-    if name in frame:
-        return frame[name]
-    return pd.Series([None] * len(frame), index=frame.index, dtype=object)
-
 
 @dataclass
 class _Matrix:
@@ -214,23 +218,21 @@ class _Matrix:
 
 def _options(disputes: pd.DataFrame, orders: pd.DataFrame | None, risk: pd.Series,
              params: PlannerParams, home_currency: str) -> _Matrix:
-    from .risk import already_escalated, is_closed
-
     n, k = len(disputes), len(OPTIONS)
     keys = id_key(_col(disputes, "order_id"))
 
     def order_col(name: str) -> pd.Series:
         if orders is None or not len(orders) or name not in orders:
             return pd.Series([None] * n, index=disputes.index, dtype=object)
-        return lookup(keys, first_by_id(orders["order_id"], orders[name]))
+        return related(keys, orders["order_id"], orders[name])
 
     value = pd.to_numeric(order_col("order_value"), errors="coerce").astype(float).to_numpy()
     # Without an order the amount the customer disputes is the best stand-in.
     claimed = pd.to_numeric(_col(disputes, "resolution_amount"), errors="coerce") \
         .astype(float).to_numpy()
     value = np.where(np.isnan(value), claimed, value)
-    cur = order_col("currency").map(lambda c: c.strip().upper() if isinstance(c, str)
-                                    and c.strip() else None)
+    cur = map_distinct(order_col("currency"), lambda c: c.strip().upper()
+                       if isinstance(c, str) and c.strip() else None)
     currency = cur.where(cur.notna(), home_currency).to_numpy(object)
     product = pd.to_numeric(order_col("product_cost"), errors="coerce").astype(float).to_numpy()
     shipping = pd.to_numeric(order_col("shipping_cost"), errors="coerce").astype(float) \
@@ -434,13 +436,15 @@ def plan_dispute(dispute_id: str, disputes: pd.DataFrame, orders: pd.DataFrame |
                  customers: pd.DataFrame | None = None, templates: pd.DataFrame | None = None,
                  home_currency: str = "USD", params: PlannerParams | None = None,
                  risk: pd.DataFrame | None = None, seller_name: str = "",
-                 seller_language: str = "en") -> Plan:
+                 seller_language: str = "en", cache: Any = None) -> Plan:
     """Simulate one dispute: every option with cost, risk and satisfaction, the one
     recommended, and the message offering it in the customer's language.
 
     ``risk`` is :func:`kakobuy_xl.risk.escalation_risk`'s frame (computed here from the
-    tables when omitted). A closed dispute is planned as if open (what should have
-    been offered). Raises ConfigError for an unknown Dispute ID.
+    tables when omitted; ``cache`` is the grader's ResultCache, so texts already
+    scanned for grades are not scanned again). A closed dispute is planned as if open
+    (what should have been offered); an escalated one as the platform case it is.
+    Raises ConfigError for an unknown Dispute ID.
 
     Example: ``plan = plan_dispute("D042", disputes, orders, now=now,
     customers=customers)``, then ``plan.table()``, ``plan.rationale``, ``plan.message``.
@@ -452,7 +456,7 @@ def plan_dispute(dispute_id: str, disputes: pd.DataFrame, orders: pd.DataFrame |
     model = "given"
     if risk is None:
         assessed = assess_risk(disputes, interactions, orders, now,
-                               home_currency=home_currency)
+                               home_currency=home_currency, cache=cache)
         risk = assessed.scores
         model = assessed.model.describe()
         baseline = assessed.model.predict(assessed.features.loc[[row]])[0]
@@ -463,7 +467,14 @@ def plan_dispute(dispute_id: str, disputes: pd.DataFrame, orders: pd.DataFrame |
     r = float(r_value) if r_value is not None and not pd.isna(r_value) else float(
         baseline if baseline is not None and not pd.isna(baseline) else 0.0)
     reasons = risk.loc[row, "risk_reasons"] if "risk_reasons" in risk else None
-    one_open = one.assign(status="open", resolved_at=pd.NaT)
+    # A closed dispute is planned as if still open, but only its closing is undone:
+    # Status escalated and a Platform Case ID stay (a platform case gets what the
+    # Recommended Resolution column says for it).
+    one_open = one
+    if is_closed(one).iloc[0]:
+        status = _col(one, "status").where(~_col(one, "status").isin(CLOSED_DISPUTE_STATUSES),
+                                           "open")
+        one_open = one.assign(status=status, resolved_at=pd.NaT)
     m = _options(one_open, orders, pd.Series([r], index=one.index), params, home_currency)
     if np.isnan(m.value[0]):
         raise ConfigError(
@@ -522,10 +533,12 @@ def _message(one: pd.DataFrame, scenario: str, option: str, amount: float,
              ) -> tuple[str | None, str | None, list[str]]:
     """The offer rendered in the customer's language (as replies.dispute_replies does)."""
     from .replies import customer_languages
-    from .templates import (TemplateIndex, choose_language, library_or_shipped, render,
+    from .templates import (TemplateIndex, choose_language, library_with_shipped, render,
                             reply_values)
 
-    index = TemplateIndex(library_or_shipped(templates))
+    # The workbook's own templates win; shipped ones fill the scenarios it lacks (a
+    # Templates sheet from before coupon_offer shipped still gets a coupon message).
+    index = TemplateIndex(library_with_shipped(templates))
     c_key = id_key(_col(one, "customer_id")).iloc[0]
     d_key = id_key(one["dispute_id"]).iloc[0]
     o_key = id_key(_col(one, "order_id")).iloc[0]

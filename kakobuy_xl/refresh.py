@@ -136,7 +136,7 @@ def _escalation_risk(c: Context) -> pd.DataFrame:
     eff = _effective_disputes(c)
     orders_frame = c.frame("Orders")
     assessed = risk.assess_risk(eff, c.frame("Interactions"), orders_frame, c.now,
-                                home_currency=c.settings.home_currency)
+                                home_currency=c.settings.home_currency, cache=c.cache)
     c.memo["risk model"] = assessed.model
     plans = planner.recommend_resolutions(eff, orders_frame,
                                           assessed.scores["escalation_risk"],

@@ -13,9 +13,12 @@ L2-regularised logistic regression on standardised features, fitted by Newton's 
 (``data/risk/default_weights.csv``, each with the reason behind it). Either way the
 score of a feature is ``weight * (value - center) / scale``, so reasons read the same.
 
-The outcome a closed dispute taught us: it *escalated* when it has a Platform Case ID,
-its Status is ``escalated`` or its grade is G3. These are never inputs. A threatened
-bad review (G4) is an input (``public_threat``), not an outcome.
+The outcome a closed dispute taught us is :func:`kakobuy_xl.disputes.is_escalated`
+(a Platform Case ID, Status ``escalated`` or grade G3). No grade, status or case column
+is ever an input: a grade is decided from the same texts *and* the outcome (a case makes
+a G2 or G4 dispute G3), so learning from it would teach that demands and threats lower
+the risk. ``demand`` and ``public_threat`` are read from what the customer wrote before
+the dispute's as-of time instead, with the grader's own wording rules.
 
 >>> import pandas as pd
 >>> d = pd.DataFrame({"dispute_id": ["D1"], "opened_at": [pd.Timestamp("2025-06-01")],
@@ -41,9 +44,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from . import disputes as _disputes
 from .errors import ConfigError
-from .keys import first_by_id, id_key, lookup
-from .schema import CLOSED_DISPUTE_STATUSES
+from .keys import first_by_id, id_key, lookup, map_distinct, related
 
 FEATURES: tuple[str, ...] = (
     "sentiment_latest", "sentiment_mean", "sentiment_trend", "prior_disputes",
@@ -98,22 +101,18 @@ def _filled(s: pd.Series) -> pd.Series:
     return s.notna() & (s.astype(str).str.strip() != "")
 
 
-def is_closed(disputes: pd.DataFrame) -> pd.Series:
-    """Resolved or closed (by Status, or Resolved At typed)."""
-    return (_col(disputes, "status").isin(CLOSED_DISPUTE_STATUSES) |
-            _times(disputes, "resolved_at").notna())
+#: Settled (Status resolved/closed or Resolved At typed): the shared definition.
+is_closed = _disputes.is_closed
+#: What a closed dispute taught us: it became a platform case (the shared definition:
+#: Platform Case ID, Status escalated, or grade G3). Never an input.
+escalation_outcome = _disputes.is_escalated
 
 
 def already_escalated(disputes: pd.DataFrame) -> pd.Series:
-    """A platform case exists (Platform Case ID typed) or Status is escalated."""
+    """A platform case exists now (Platform Case ID typed) or Status is escalated; unlike
+    :data:`escalation_outcome` a G3 grade alone (a threatened claim) is not yet a case."""
     return (_filled(_col(disputes, "platform_case_id")) |
             (_col(disputes, "status") == "escalated")).astype(bool)
-
-
-def escalation_outcome(disputes: pd.DataFrame) -> pd.Series:
-    """What each dispute taught us: True when it became a platform case (Platform Case
-    ID, Status escalated, or grade G3 from a case, claim or chargeback)."""
-    return (already_escalated(disputes) | (_col(disputes, "grade") == "G3")).astype(bool)
 
 
 def _count_before(ev_keys: pd.Series, ev_times: pd.Series, q_keys: pd.Series,
@@ -201,36 +200,46 @@ def _message_stats(disputes: pd.DataFrame, inbound: pd.DataFrame, as_of: pd.Seri
     return out
 
 
-def _public_threat(disputes: pd.DataFrame, inbound: pd.DataFrame,
-                   as_of: pd.Series) -> np.ndarray:
-    """A bad review or public post threatened in the description or the customer's
-    messages on the dispute (before its as-of time), or grade G4.
+def _written_before(disputes: pd.DataFrame, inbound: pd.DataFrame, as_of: pd.Series,
+                    cache: Any = None) -> tuple[np.ndarray, np.ndarray]:
+    """``demand`` and ``public_threat`` from what the customer had written by each
+    dispute's as-of time: the description and their messages on the dispute (a message
+    after Resolved At never changes what a closed dispute teaches).
 
-    After a refresh, Grade (auto) already holds that scan (G4 is the public signal
-    found in the same texts), so the texts are only read when it is absent.
+    The grader's rules, not a copy of them: a demand is a message whose intent is in
+    :data:`kakobuy_xl.disputes.DEMAND_INTENTS` or a type in ``DEMAND_TYPES``; a public
+    threat is :func:`kakobuy_xl.disputes.signals`' ``public``. The texts are joined as
+    the grader joins them, so with its ``cache`` an unchanged dispute is not scanned
+    again (the scan is a large regex: about 0.1 ms per message).
     """
-    from .disputes import signals
-
-    g4 = (_col(disputes, "grade") == "G4").to_numpy(bool)
-    if "grade_auto" in disputes:
-        return g4 | (disputes["grade_auto"] == "G4").to_numpy(bool)
-    text = _col(disputes, "description").astype(object)
     keys = id_key(disputes["dispute_id"])
-    linked = inbound[inbound["_dkey"].notna() & inbound["message"].notna()]
-    if len(linked):
-        lim = lookup(linked["_dkey"], first_by_id(disputes["dispute_id"], as_of))
-        lim = pd.to_datetime(lim, errors="coerce")
-        linked = linked[~(linked["timestamp"] > lim).to_numpy()]
-        joined = linked.groupby("_dkey")["message"].agg(lambda m: "\n".join(map(str, m)))
-        extra = lookup(keys, joined)
-        text = pd.Series(["\n".join(p for p in (a, b) if isinstance(p, str))
-                          for a, b in zip(text.tolist(), extra.tolist())], index=disputes.index)
-    public = np.array(["public" in signals(t) for t in text.tolist()], dtype=bool)
-    return public | g4
+    limit_of = first_by_id(disputes["dispute_id"], as_of)
+    mine = inbound[inbound["_dkey"].isin(set(limit_of.index))]
+    limit = pd.to_datetime(lookup(mine["_dkey"], limit_of), errors="coerce")
+    mine = mine[~(mine["timestamp"] > limit).to_numpy()]  # undated messages count
+
+    asked = mine["intent"].isin(_disputes.DEMAND_INTENTS)
+    asked_by = asked.groupby(mine["_dkey"]).any()
+    demand = (lookup(keys, asked_by, False).astype(bool).to_numpy(bool)
+              | _col(disputes, "type").isin(_disputes.DEMAND_TYPES).to_numpy(bool))
+
+    said = mine[mine["message"].notna()]
+    joined = said.groupby("_dkey")["message"].agg(lambda m: "\n".join(map(str, m)))
+    extra = lookup(keys, joined)
+    text = pd.Series([("\n".join(p for p in (a, b) if isinstance(p, str)) or None)
+                      for a, b in zip(_col(disputes, "description").tolist(),
+                                      extra.tolist())], index=disputes.index, dtype=object)
+    if cache is not None:
+        found = _disputes.cached_signals(text, cache)
+        public = np.array(["public" in f for f in found], dtype=bool)
+    else:
+        public = map_distinct(text, lambda t: "public" in _disputes.signals(t),
+                              False).to_numpy(bool)
+    return demand, public
 
 
 def _inbound(interactions: pd.DataFrame | None) -> pd.DataFrame:
-    cols = ["_dkey", "_ckey", "timestamp", "sentiment", "message"]
+    cols = ["_dkey", "_ckey", "timestamp", "sentiment", "message", "intent"]
     if interactions is None or not len(interactions):
         return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
     inter = interactions[_col(interactions, "direction") != "out"]
@@ -240,6 +249,7 @@ def _inbound(interactions: pd.DataFrame | None) -> pd.DataFrame:
         "timestamp": _times(inter, "timestamp"),
         "sentiment": pd.to_numeric(_col(inter, "sentiment"), errors="coerce").astype(float),
         "message": _col(inter, "message"),
+        "intent": _col(inter, "intent"),
     }, index=inter.index)
 
 
@@ -248,26 +258,28 @@ def order_values(disputes: pd.DataFrame, orders: pd.DataFrame | None) -> pd.Data
     keys = id_key(_col(disputes, "order_id"))
     if orders is None or not len(orders):
         return pd.DataFrame({"order_value": np.nan, "currency": None}, index=disputes.index)
-    value = pd.to_numeric(lookup(keys, first_by_id(orders["order_id"],
-                                                   _col(orders, "order_value"))),
+    value = pd.to_numeric(related(keys, orders["order_id"], _col(orders, "order_value")),
                           errors="coerce").astype(float)
-    cur = lookup(keys, first_by_id(orders["order_id"], _col(orders, "currency")))
-    cur = cur.map(lambda c: c.strip().upper() if isinstance(c, str) and c.strip() else None)
+    cur = map_distinct(related(keys, orders["order_id"], _col(orders, "currency")),
+                       lambda c: c.strip().upper() if isinstance(c, str) and c.strip()
+                       else None)
     return pd.DataFrame({"order_value": value.to_numpy(), "currency": cur.to_numpy(object)},
                         index=disputes.index)
 
 
 def risk_features(disputes: pd.DataFrame, interactions: pd.DataFrame | None,
                   orders: pd.DataFrame | None, now: dt.datetime | pd.Timestamp, *,
-                  home_currency: str = "USD") -> pd.DataFrame:
+                  home_currency: str = "USD", cache: Any = None) -> pd.DataFrame:
     """The :data:`FEATURES` of every dispute, indexed like ``disputes``.
 
-    ``disputes`` carries the effective ``type`` and ``grade``
-    (:func:`kakobuy_xl.disputes.effective`) and, when computed, the SLA columns
-    ``resolution_due`` and ``platform_deadline``; ``interactions`` the analysed
-    ``sentiment``. History counts only what happened before the dispute's Opened At.
-    NaN where a feature cannot be known (the model then uses its centre).
+    ``disputes`` carries the effective ``type`` (:func:`kakobuy_xl.disputes.effective`)
+    and, when computed, the SLA columns ``resolution_due`` and ``platform_deadline``;
+    ``interactions`` the analysed ``sentiment`` and ``intent``. History counts only what
+    happened before the dispute's Opened At; this dispute's own messages only up to its
+    as-of time. Grade, Status and Platform Case ID are never read (they carry the
+    outcome). NaN where a feature cannot be known (the model then uses its centre).
     Extra columns for reasons: ``order_value``, ``currency``, ``deadline_hours``.
+    ``cache`` (a ResultCache): the one the grader uses, so texts are scanned once.
     """
     now_ts = pd.Timestamp(now).as_unit("ns")
     if now_ts.tzinfo is not None:
@@ -308,6 +320,7 @@ def risk_features(disputes: pd.DataFrame, interactions: pd.DataFrame | None,
     sla_used = (hours_used / hours_total.where(hours_total > 0)).clip(0, 3)
     deadline_h = (_times(disputes, "platform_deadline") - as_of).dt.total_seconds() / 3600
     pressure = np.exp(-deadline_h.clip(lower=0) / 48.0).fillna(0.0)
+    demand, public = _written_before(disputes, inbound, as_of, cache)
 
     frame = pd.DataFrame({
         "sentiment_latest": stats["latest"].to_numpy(),
@@ -316,12 +329,12 @@ def risk_features(disputes: pd.DataFrame, interactions: pd.DataFrame | None,
         "prior_disputes": prior,
         "prior_refunds": refunds,
         "negative_history": negative,
-        "demand": (_col(disputes, "grade") == "G2").to_numpy(float),
+        "demand": demand.astype(float),
         "type_prior": type_prior,
         "order_value_log": value_log.to_numpy(float),
         "sla_used": sla_used.to_numpy(float),
         "deadline_pressure": pressure.to_numpy(float),
-        "public_threat": _public_threat(disputes, inbound, as_of).astype(float),
+        "public_threat": public.astype(float),
         "order_value": values["order_value"].to_numpy(float),
         "currency": cur.where(cur.notna(), home or None).to_numpy(object),
         "deadline_hours": deadline_h.to_numpy(float),
@@ -536,7 +549,7 @@ def _phrase(feature: str, row: dict[str, Any]) -> str:
     if feature == "negative_history":
         return f"{int(v)} earlier negative message{'s' * (int(v) != 1)}"
     if feature == "demand":
-        return "refund or replacement demanded (G2)"
+        return "refund or replacement demanded"
     if feature == "type_prior":
         return f"{row['type']} disputes often escalate"
     if feature == "order_value_log":
@@ -583,15 +596,22 @@ class RiskAssessment:
 def assess_risk(disputes: pd.DataFrame, interactions: pd.DataFrame | None,
                 orders: pd.DataFrame | None, now: dt.datetime | pd.Timestamp, *,
                 home_currency: str = "USD", model: RiskModel | None = None,
-                min_training: int = MIN_TRAINING) -> RiskAssessment:
+                min_training: int = MIN_TRAINING, cache: Any = None) -> RiskAssessment:
     """Features, model (learned or default, unless ``model`` is given) and scores.
 
     Open disputes get a score and reasons; one that is already a platform case gets
     1.0 ("already a platform case"); closed disputes get None in both columns.
+    ``cache``: the grader's ResultCache (see :func:`risk_features`).
     """
-    feats = risk_features(disputes, interactions, orders, now, home_currency=home_currency)
+    feats = risk_features(disputes, interactions, orders, now, home_currency=home_currency,
+                          cache=cache)
     if model is None:
         model = choose_model(feats, disputes, min_training=min_training)
+    return RiskAssessment(_scores(disputes, feats, model), feats, model)
+
+
+def _scores(disputes: pd.DataFrame, feats: pd.DataFrame, model: RiskModel) -> pd.DataFrame:
+    """Escalation Risk and Risk Reasons from features and a model."""
     closed = is_closed(disputes).to_numpy(bool)
     case = already_escalated(disputes).to_numpy(bool)
     score = np.round(model.predict(feats), 3)
@@ -605,23 +625,22 @@ def assess_risk(disputes: pd.DataFrame, interactions: pd.DataFrame | None,
         _filled(_col(disputes, "platform_case_id")).to_numpy(bool)[~closed & case],
         "already a platform case", "status is escalated: already a platform case")
     score = np.where(~closed & case, 1.0, score)
-    frame = pd.DataFrame({
+    return pd.DataFrame({
         "escalation_risk": pd.Series([None if c else float(v) for c, v in zip(closed, score)],
                                      index=disputes.index, dtype=object),
         "risk_reasons": pd.Series([None if c else r for c, r in zip(closed, reasons)],
                                   index=disputes.index, dtype=object),
     }, index=disputes.index)
-    return RiskAssessment(frame, feats, model)
 
 
 def escalation_risk(disputes: pd.DataFrame, interactions: pd.DataFrame | None,
                     orders: pd.DataFrame | None, now: dt.datetime | pd.Timestamp, *,
                     home_currency: str = "USD", model: RiskModel | None = None,
-                    min_training: int = MIN_TRAINING) -> pd.DataFrame:
+                    min_training: int = MIN_TRAINING, cache: Any = None) -> pd.DataFrame:
     """``Escalation Risk`` and ``Risk Reasons`` for every dispute (indexed like
     ``disputes``): see :func:`assess_risk`."""
     return assess_risk(disputes, interactions, orders, now, home_currency=home_currency,
-                       model=model, min_training=min_training).scores
+                       model=model, min_training=min_training, cache=cache).scores
 
 
 __all__ = ["FEATURES", "MIN_TRAINING", "RISK_COLUMNS", "RiskAssessment", "RiskModel",
@@ -633,19 +652,20 @@ __all__ = ["FEATURES", "MIN_TRAINING", "RISK_COLUMNS", "RiskAssessment", "RiskMo
 # --- worksheet function (=KB_RISK) -------------------------------------------------------
 # A formula sees only its arguments: the dispute's own text, grade, amount and type.
 # It scores them with the shipped default weights, as refresh does for a workbook too
-# young to learn from; history, SLA time and platform clocks count as "typical".
+# young to learn from; history, SLA time and platform clocks count as "typical". The
+# description is read as the customer's one message (its sentiment and intent). A
+# Grade typed in the formula is the user's own reading of that text, and with fixed
+# weights nothing is learned from it: G2 counts as a demand, G4 as a public threat.
 
 def _formula_risk(description: pd.Series, grade: pd.Series, amount: pd.Series,
                   dispute_type: pd.Series) -> pd.Series:
     from .nlp.analysis import FORMULA_COMPUTATIONS as analysis_formulas
-    from .replies import FORMULA_COMPUTATIONS as replies_formulas
 
     idx = description.index
     ids = pd.Series([f"row{i}" for i in range(len(idx))], index=idx, dtype=object)
     none = pd.Series([None] * len(idx), index=idx, dtype=object)
     given_grade = grade.map(lambda g: g.strip().upper() if isinstance(g, str) and g.strip()
                             else None)
-    auto_grade = replies_formulas["KB_GRADE"](description, none, amount)
     given_type = dispute_type.map(lambda t: t.strip().lower() if isinstance(t, str) and t.strip()
                                   else None)
     auto_type = analysis_formulas["KB_DISPUTE_TYPE"](description)
@@ -654,17 +674,20 @@ def _formula_risk(description: pd.Series, grade: pd.Series, amount: pd.Series,
         "dispute_id": ids, "customer_id": none, "order_id": ids, "status": "open",
         "opened_at": now, "platform_case_id": none, "description": description,
         "type": given_type.where(given_type.notna(), auto_type),
-        "grade": given_grade.where(given_grade.notna(), auto_grade),
         "resolution": none, "resolved_at": pd.NaT}, index=idx)
-    sentiment = analysis_formulas["KB_SENTIMENT"](description)
     interactions = pd.DataFrame({
         "interaction_id": ids, "dispute_id": ids, "customer_id": none, "direction": "in",
-        "timestamp": now, "message": description, "sentiment": sentiment},
-        index=idx)
+        "timestamp": now, "message": description,
+        "sentiment": analysis_formulas["KB_SENTIMENT"](description),
+        "intent": analysis_formulas["KB_INTENT"](description)}, index=idx)
     orders = pd.DataFrame({"order_id": ids, "order_value": pd.to_numeric(amount,
                                                                          errors="coerce"),
                            "currency": none}, index=idx)
-    out = assess_risk(disputes, interactions, orders, now, model=default_model()).scores
+    feats = risk_features(disputes, interactions, orders, now)
+    feats["demand"] = np.maximum(feats["demand"], (given_grade == "G2").to_numpy(float))
+    feats["public_threat"] = np.maximum(feats["public_threat"],
+                                        (given_grade == "G4").to_numpy(float))
+    out = _scores(disputes, feats, default_model())
     return out["escalation_risk"].astype(float)
 
 

@@ -169,3 +169,49 @@ def test_plan_computes_risk_itself_when_not_given():
     d, orders = _tables({"type": "quality_issue"})
     plan = pl.plan_dispute("D1", d, orders, now=NOW)
     assert 0 < plan.risk < 1 and "default weights" in plan.model
+
+
+def test_plan_of_an_escalated_dispute_matches_the_recommended_resolution_column():
+    # Status escalated without a Platform Case ID is already a platform case: `kakobuy
+    # plan` and the Recommended Resolution column must say the same.
+    d, orders = _tables({"status": "escalated", "type": "quality_issue", "grade": "G2"})
+    risk = _risk(d, 1.0)
+    rec = pl.recommend_resolutions(d, orders, risk["escalation_risk"])
+    plan = pl.plan_dispute("D1", d, orders, now=NOW, risk=risk)
+    assert rec.loc[2, "recommended_option"] == "full_refund"
+    assert plan.recommended == rec.loc[2, "recommended_option"]
+    assert plan.cell_text == rec.loc[2, "recommended_resolution"]
+    assert plan.rationale == rec.loc[2, "rationale"]
+    # Computing the risk itself gives the same answer (1.0 for a platform case).
+    assert pl.plan_dispute("D1", d, orders, now=NOW).recommended == "full_refund"
+
+
+def test_a_closed_dispute_is_planned_as_if_open_but_keeps_its_case():
+    d, orders = _tables({"status": "resolved", "resolved_at": "2025-06-29",
+                         "type": "quality_issue"},
+                        {"status": "escalated", "resolved_at": "2025-06-29",
+                         "type": "quality_issue"})
+    assert _plan(d, orders).recommended == "partial_refund"
+    assert pl.plan_dispute("D2", d, orders, now=NOW, risk=_risk(d, 0.2)).recommended \
+        == "full_refund"
+
+
+def test_offer_message_from_shipped_templates_when_the_sheet_lacks_the_scenario():
+    from kakobuy_xl.templates import shipped_library
+
+    # A Templates sheet made before coupon_offer shipped: the user's rows stay, the
+    # missing scenario comes from the shipped library.
+    old = shipped_library()
+    old = old[old["scenario"] != "coupon_offer"].reset_index(drop=True)
+    d, orders = _tables({"type": "delivery_delay", "grade": "G1"})
+    customers = pd.DataFrame({"customer_id": ["c1"], "name": ["Ana"],
+                              "preferred_language": ["en"], "country": ["US"]})
+    plan = _plan(d, orders, customers=customers, templates=old)
+    assert plan.recommended == "coupon" and plan.scenario == "coupon_offer"
+    assert plan.language == "en" and plan.message is not None
+    assert "Discount: 15%" in plan.message
+    # The user's own wording still wins where the sheet has the scenario.
+    own = old.copy()
+    own.loc[own["scenario"] == "partial_refund_offer", "body"] = "Hi {customer_name}: {amount}"
+    d, orders = _tables({"type": "quality_issue", "grade": "G1"})
+    assert _plan(d, orders, customers=customers, templates=own).message == "Hi Ana: $25.00"

@@ -127,11 +127,122 @@ def test_platform_case_is_certain_and_closed_disputes_have_no_risk():
     assert s.loc[4, "risk_reasons"] is None
 
 
+def _msgs(*rows: tuple) -> pd.DataFrame:
+    """(customer, dispute, timestamp, sentiment, message, intent) inbound messages."""
+    frame = _messages(*[r[:5] for r in rows])
+    frame["intent"] = [r[5] for r in rows]
+    return frame
+
+
 def test_outcome_is_a_case_escalated_status_or_g3_and_never_an_input():
     d = _disputes({"platform_case_id": "1"}, {"status": "escalated"}, {"grade": "G3"},
                   {"grade": "G4"}, {})
     assert rk.escalation_outcome(d).tolist() == [True, True, True, False, False]
-    assert not {"platform_case_id", "grade", "status"} & set(rk.FEATURES)
+    # Never an input: whatever Grade, Grade (auto), Status escalated or a case ID say,
+    # the features are the same (they come from what was written, not how it was graded).
+    d = _disputes({"dispute_id": "A", "description": "I will leave a 1-star review"},
+                  {"dispute_id": "B", "customer_id": "C2"},
+                  {"dispute_id": "C", "customer_id": "C3", "type": "not_received"})
+    inter = _msgs(("C1", "A", "2025-06-28 11:00", -0.5, "Broken!", "damaged_item"),
+                  ("C2", "B", "2025-06-28 11:00", -0.2, "Refund me", "refund_request"),
+                  ("C3", "C", "2025-06-28 11:00", 0.1, "Where is it?", "order_status"))
+    plain = d.assign(grade="G1", grade_auto="G1")
+    graded = d.assign(grade=["G4", "G2", "G3"], grade_auto=["G3", "G4", "G2"],
+                      platform_case_id=[None, "PP-1", None],
+                      status=["open", "open", "escalated"])
+    f = rk.risk_features(plain, inter, None, NOW)
+    pd.testing.assert_frame_equal(f, rk.risk_features(graded, inter, None, NOW))
+    assert f["public_threat"].tolist() == [1.0, 0.0, 0.0]
+    assert f["demand"].tolist() == [0.0, 1.0, 0.0]
+
+
+def _graded_training() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """60 closed disputes graded as refresh grades them (a case makes any dispute G3),
+    escalation by case ID. Demands and threats were written before every escalation
+    and are more common among the escalated; only the grade hides them there."""
+    # (how many, written demand, written threat, escalated)
+    groups = [(12, True, False, True), (8, True, False, False), (7, False, True, True),
+              (3, False, True, False), (5, False, False, True), (25, False, False, False)]
+    rows, msgs = [], []
+    i = 0
+    for count, demand, threat, escalated in groups:
+        for _ in range(count):
+            opened = T("2025-03-01") + pd.Timedelta(days=i % 50)
+            grade = "G3" if escalated else "G2" if demand else "G4" if threat else "G1"
+            rows.append({"dispute_id": f"S{i}", "customer_id": f"K{i}", "opened_at": opened,
+                         "status": "resolved", "resolved_at": opened + pd.Timedelta(hours=30),
+                         "platform_case_id": f"PP-{i}" if escalated else None,
+                         "description": "I will leave a 1-star review" if threat else
+                         "It is broken", "grade": grade, "grade_auto": grade})
+            msgs.append((f"K{i}", f"S{i}", opened + pd.Timedelta(hours=1), -0.3,
+                         "Refund me" if demand else "Please help",
+                         "refund_request" if demand else "damaged_item"))
+            i += 1
+    return _disputes(*rows), _msgs(*msgs)
+
+
+def test_learned_weights_for_demand_and_threat_follow_the_text_not_the_grade():
+    d, inter = _graded_training()
+    assert rk.escalation_outcome(d).sum() == 24
+    m = rk.assess_risk(d, inter, None, NOW).model
+    assert m.learned and m.n == 60
+    w = dict(zip(m.features, m.weights))
+    # Graded columns would give both a negative weight: no escalated row is G2 or G4.
+    assert w["demand"] > 0.1 and w["public_threat"] > 0.1
+    f = rk.risk_features(d, inter, None, NOW)
+    assert f["demand"].sum() == 20 and f["public_threat"].sum() == 10
+
+
+def test_a_message_after_resolved_at_does_not_change_a_closed_dispute():
+    from kakobuy_xl.disputes import grade_disputes
+
+    d = _disputes({"dispute_id": "D1", "status": "resolved",
+                   "resolved_at": "2025-06-29 09:00", "description": "It arrived broken"},
+                  {"dispute_id": "D2", "customer_id": "C2", "description": "It arrived broken"})
+    early = _msgs(("C1", "D1", "2025-06-28 11:00", -0.4, "Photo attached", "damaged_item"),
+                  ("C2", "D2", "2025-06-28 11:00", -0.4, "Photo attached", "damaged_item"))
+    late = pd.concat([early, _msgs(
+        ("C1", "D1", "2025-06-30 08:00", -0.9, "Refund me or I post a 1-star review",
+         "refund_request"),
+        ("C2", "D2", "2025-06-30 08:00", -0.9, "Refund me or I post a 1-star review",
+         "refund_request"))], ignore_index=True)
+
+    def graded(inter: pd.DataFrame) -> pd.DataFrame:
+        # Grade (auto) as refresh computes it: from every text, whenever written.
+        texts = d["description"] + "\n" + inter.groupby("dispute_id")["message"].agg(
+            "\n".join).reindex(d["dispute_id"]).to_numpy()
+        intents = inter.groupby("dispute_id")["intent"].agg(frozenset) \
+            .reindex(d["dispute_id"]).set_axis(d.index)
+        return d.assign(grade_auto=grade_disputes(d, texts, message_intents=intents)
+                        ["grade_auto"])
+
+    assert graded(late)["grade_auto"].tolist() == ["G4", "G4"]
+    before = rk.risk_features(graded(early), early, None, NOW)
+    after = rk.risk_features(graded(late), late, None, NOW)
+    pd.testing.assert_series_equal(before.loc[2], after.loc[2])
+    assert after.loc[2, ["demand", "public_threat"]].tolist() == [0.0, 0.0]
+    # The same message on an open dispute counts: it was written before now.
+    assert after.loc[3, ["demand", "public_threat"]].tolist() == [1.0, 1.0]
+
+
+def test_texts_scanned_by_the_grader_are_not_scanned_again():
+    from kakobuy_xl.disputes import grade_disputes
+    from kakobuy_xl.nlp.cache import MemoryResultCache
+
+    d = _disputes({"dispute_id": "D1", "description": "Broken"},
+                  {"dispute_id": "D2", "description": "I will post it on Instagram"})
+    inter = _msgs(("C1", "D1", "2025-06-28 11:00", -0.4, "Refund or a 1-star review", None),
+                  ("C1", "D2", "2025-06-28 11:00", -0.4, "Where is it", None))
+    # Refresh joins each description with the customer's messages on the dispute.
+    texts = pd.Series(["Broken\nRefund or a 1-star review",
+                       "I will post it on Instagram\nWhere is it"], index=d.index)
+    cache = MemoryResultCache()
+    grade_disputes(d, texts, cache=cache)
+    known = dict(cache.data)
+    f = rk.risk_features(d, inter, None, NOW, cache=cache)
+    assert cache.data == known  # every text was found under the grader's key
+    assert f["public_threat"].tolist() == [1.0, 1.0]
+    pd.testing.assert_frame_equal(f, rk.risk_features(d, inter, None, NOW))
 
 
 def _synthetic(n: int = 60, seed: int = 3) -> tuple[pd.DataFrame, pd.DataFrame]:
