@@ -102,6 +102,18 @@ def test_two_intents_at_once_need_clarification():
     assert (out.needs_clarification == "yes").any()
 
 
+@pytest.mark.parametrize("text", [
+    "I want a full refund or a replacement, please.",
+    "hi where is my order ORD-1050?? tracking hasnt updated in days",
+    "Only got part of my order, one item is missing from ORD-1069",
+    "the mug arrived broken, I want my money back"])
+def test_a_complaint_with_its_demand_is_one_request(text):
+    """A problem and the remedy asked for (or "where is it" and "it is late") are one
+    request: the seller can answer without asking back."""
+    out = IntentClassifier().classify(pd.Series([text]))
+    assert out.needs_clarification.iloc[0] == "no", out
+
+
 def test_clear_messages_do_not_need_clarification():
     texts = pd.Series(["please cancel my order ORD-5512", "the mug arrived broken",
                        "quiero cancelar mi pedido", "我要退款"])

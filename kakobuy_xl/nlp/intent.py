@@ -175,12 +175,28 @@ _FILLERS = {
 }
 _STRIP = re.compile(r"[\W_]+", re.UNICODE)
 # Clause boundaries for spotting two requests in one message: punctuation and "or"/"and"/"also"
-# in the supported languages (over-splitting is harmless: a fragment must itself be confident).
+# in the supported languages (a fragment must itself be confident; Dutch "of" (or) is left
+# out because English "part of my order" would split into two confident-looking fragments).
 _CLAUSE = re.compile(
     r"[,.;!?\n。！？、，]+|\s(?:or|and|also|plus|but|o|y|pero|ou|et|mais|oder|und|aber|oppure|ma|"
-    r"mas|или|и|а|أو|hoặc|và|atau|dan|juga|veya|ya da|ve|of|en|maar|lub|albo|oraz|ale)\s|"
+    r"mas|или|и|а|أو|hoặc|và|atau|dan|juga|veya|ya da|ve|en|maar|lub|albo|oraz|ale)\s|"
     r"または|それと|그리고|아니면|或者|还有|另外|หรือ|และ")
 _MULTI_EXCLUDE = {"other", "compliment"}
+# Intents that one request can hold together: a parcel that is late or came incomplete
+# and "where is it", a problem with the goods and the remedy asked for ("it arrived
+# broken, refund me"), cancelling and getting the money back. Two clauses from one group
+# are one request, not two; "cancel it or change the address" still is two.
+_ONE_REQUEST = (
+    frozenset({"order_status", "delivery_delay", "damaged_item", "wrong_item",
+               "missing_item", "quality_issue", "refund_request", "return_request"}),
+    frozenset({"cancel_order", "refund_request"}),
+)
+
+
+def _separate_requests(labels: set) -> bool:
+    """Whether ``labels`` (clause intents of one message) hold two requests that no
+    single group of :data:`_ONE_REQUEST` covers."""
+    return len(labels) >= 2 and not any(labels <= group for group in _ONE_REQUEST)
 
 
 def _is_filler(normed: str) -> bool:
@@ -208,6 +224,8 @@ class IntentClassifier:
     character model is language-independent and does not need it."""
 
     name: str = "hashed-char-ngram-logreg"
+    # Part of the cache key: "2" = a complaint with its demand is one request.
+    version: str = "2"
     #: below this calibrated confidence the message is flagged for clarification
     min_confidence: float = 0.40
     #: top-2 probability margin below which two intents compete
@@ -272,7 +290,7 @@ class IntentClassifier:
             if c >= self.clause_confidence and l not in _MULTI_EXCLUDE:
                 found.setdefault(d, set()).add(l)
         for d, ls in found.items():
-            flag[d] = len(ls) >= 2
+            flag[d] = _separate_requests(ls)
         return flag
 
 
