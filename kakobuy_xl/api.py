@@ -704,7 +704,7 @@ class DraftsResult:
 
 
 #: Steps a proactive command needs before it drafts (languages, segments, risk).
-_PROFILE_STEPS = ("message analysis", "dispute types", "order tracking", "customer activity",
+PROFILE_STEPS = ("message analysis", "dispute types", "order tracking", "customer activity",
                   "dispute grades", "sla clocks", "escalation risk", "customer profiles")
 
 
@@ -730,7 +730,7 @@ def _proactive(workbook: str | os.PathLike[str] | WorkbookIO, env: Mapping[str, 
         settings = _refresh.read_settings(wb, env)
         when = now or _now_in(settings)
         result = _refresh.refresh(wb, settings, when, dry_run=True, progress=progress,
-                                  cache=result_cache(env), steps=_PROFILE_STEPS,
+                                  cache=result_cache(env), steps=PROFILE_STEPS,
                                   folder=_workbook_folder(wb))
         frames = {n: t.frame for n, t in result.tables.items() if t.usable}
         batch, recorded = build(wb, result.tables, frames, settings, when, dry_run)

@@ -97,6 +97,21 @@ def _macro(book: Any | None, action: str) -> Iterator[tuple[Any, Any]]:
         wb.clear_status()
 
 
+def _refreshed_disputes(book: Any, wb: Any, action: str, steps: tuple[str, ...]) -> Any:
+    """Run ``steps`` of a refresh (written to the workbook) and return the Disputes rows
+    with their new values; None (and a message) when the sheet cannot be read."""
+    from . import api
+
+    result = api.refresh(wb, env=os.environ, progress=wb.status, steps=steps)
+    _report(book, result.problems)
+    typed = result.tables.get("Disputes")
+    if typed is None or not typed.usable:
+        _alert(book, f"{action}: the Disputes sheet could not be read; see the Problems "
+               "sheet.", critical=True)
+        return None
+    return typed.frame
+
+
 def _select_rows(book: Any, sheet_name: str, rows: list[int]) -> None:
     """Select whole rows of a sheet (one union address; Excel limits an address to 255
     characters, so the first rows that fit are selected)."""
@@ -200,20 +215,16 @@ def classify_disputes(book: Any | None = None) -> None:
         result = api.refresh(wb, env=os.environ, progress=wb.status, steps=("dispute types",))
         _report(bk, result.problems)
         _status(bk, "Kakobuy: " + result.summary().replace("\n", " "))
+
+
 def sla_check(book: Any | None = None) -> None:
     """SLA check: recompute every clock, then select the overdue and at-risk disputes."""
-    from . import api
-
     with _macro(book, "SLA check") as (bk, wb):
-        result = api.refresh(wb, env=os.environ, progress=wb.status,
-                             steps=("dispute types", "dispute grades", "sla clocks"))
-        _report(bk, result.problems)
-        typed = result.tables.get("Disputes")
-        if typed is None or not typed.usable:
-            _alert(bk, "SLA check: the Disputes sheet could not be read; see the Problems "
-                   "sheet.", critical=True)
+        disputes = _refreshed_disputes(bk, wb, "SLA check",
+                                       ("dispute types", "dispute grades", "sla clocks"))
+        if disputes is None:
             return
-        status = typed.frame["sla_status"]
+        status = disputes["sla_status"]
         late = [int(r) for r in status.index[status == "overdue"]]
         risk = [int(r) for r in status.index[status == "at_risk"]]
         rows = sorted(late + risk)
@@ -368,16 +379,10 @@ def risk_review(book: Any | None = None) -> None:
     from . import api
 
     with _macro(book, "Risk review") as (bk, wb):
-        result = api.refresh(wb, env=os.environ, progress=wb.status, steps=(
-            "message analysis", "dispute types", "order tracking", "customer activity",
-            "dispute grades", "sla clocks", "escalation risk", "customer profiles"))
-        _report(bk, result.problems)
-        typed = result.tables.get("Disputes")
-        if typed is None or not typed.usable:
-            _alert(bk, "Risk review: the Disputes sheet could not be read; see the Problems "
-                   "sheet.", critical=True)
+        disputes = _refreshed_disputes(bk, wb, "Risk review", api.PROFILE_STEPS)
+        if disputes is None:
             return
-        risk = typed.frame.get("escalation_risk")
+        risk = disputes.get("escalation_risk")
         high = risk[risk >= 0.5].sort_values(ascending=False) if risk is not None else []
         drafts = api.follow_up(wb, env=os.environ, progress=wb.status)
         if len(high):
