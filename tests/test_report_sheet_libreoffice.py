@@ -89,3 +89,47 @@ def test_report_sheet_converts_to_pdf_with_its_charts(tmp_path):
                         str(pdf), str(tmp_path / "preview")], check=True, timeout=120)
         pngs = sorted(tmp_path.glob("preview*.png"))
         assert pngs and pngs[0].read_bytes().startswith(b"\x89PNG")
+
+
+@pytest.mark.parametrize("kind,month,title,charts", [
+    ("service", None, "Service report", ("Reply and resolution time by month",
+                                         "Reply time by handler")),
+    ("monthly", "2025-05", "Monthly report: May 2025", ("Messages and disputes per month",))])
+def test_insight_reports_print_in_libreoffice(demo_path, tmp_path, monkeypatch, kind, month,
+                                             title, charts):
+    """The Service and Monthly reports of the demo shop, as `kakobuy report` writes them,
+    open in a real spreadsheet program and print with their charts drawn."""
+    import datetime as dt
+
+    from kakobuy_xl import api
+
+    # The report goes into a workbook of its own, so only it is printed.
+    captured = []
+    real = FileWorkbook.write_sheet
+
+    def grab(self, sheet):
+        captured.append(sheet)
+        return real(self, sheet)
+
+    monkeypatch.setattr(FileWorkbook, "write_sheet", grab)
+    name = api.report(kind, demo_path, month=month, now=dt.datetime(2025, 6, 30, 12))
+    monkeypatch.setattr(FileWorkbook, "write_sheet", real)
+    path = tmp_path / "report.xlsx"
+    create_workbook(path, sheets=(schema.SHEETS["SLA"],))
+    wb = FileWorkbook(path)
+    wb.write_sheet(captured[0])
+    wb.save()
+    assert captured[0].name == name
+    out = tmp_path / "out"
+    done = subprocess.run(
+        [SOFFICE, f"-env:UserInstallation=file://{tmp_path / 'profile'}", "--headless",
+         "--norestore", "--convert-to", "pdf", "--outdir", str(out), str(path)],
+        capture_output=True, timeout=240)
+    assert done.returncode == 0, done.stderr
+    pdf = out / "report.pdf"
+    assert pdf.read_bytes().startswith(b"%PDF")
+    if PDFTOTEXT is not None:
+        text = subprocess.run([PDFTOTEXT, str(pdf), "-"], capture_output=True, text=True,
+                              check=True).stdout
+        for fragment in (title, *charts):
+            assert fragment in text, fragment
