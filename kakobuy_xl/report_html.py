@@ -168,7 +168,9 @@ def _nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
     return ticks
 
 
-def _tick_text(v: float) -> str:
+def _tick_text(v: float, percent: bool = False) -> str:
+    if percent:  # the series are shares (0% format): 0.8 reads as 80%
+        return f"{v * 100:g}%"
     if abs(v) >= 1000:
         return f"{v:,.0f}"
     return f"{v:g}"
@@ -214,11 +216,13 @@ def _chart_svg(chart: Chart, table: ReportTable) -> str:
         return "\n".join(out)
     if chart.kind == "pie":
         return _pie(chart, cats, series[0])
-    return _axes_chart(chart, cats, series, list(chart.value_columns))
+    percent = all(table.number_formats.get(c, "General").endswith("%")
+                  for c in chart.value_columns)
+    return _axes_chart(chart, cats, series, list(chart.value_columns), percent)
 
 
 def _axes_chart(chart: Chart, cats: list[str], series: list[list[float | None]],
-                names: list[str]) -> str:
+                names: list[str], percent: bool = False) -> str:
     horizontal = chart.kind == "bar"
     n = len(cats)
     legend_w = 150 if len(names) > 1 else 0
@@ -244,13 +248,13 @@ def _axes_chart(chart: Chart, cats: list[str], series: list[list[float | None]],
             out.append(f'<line x1="{x:.1f}" y1="{top}" x2="{x:.1f}" y2="{top + plot_h}" '
                        'stroke="#e3e8ee"/>')
             out.append(f'<text x="{x:.1f}" y="{top + plot_h + 16}" text-anchor="middle">'
-                       f"{_e(_tick_text(t))}</text>")
+                       f"{_e(_tick_text(t, percent))}</text>")
         else:
             y = top + plot_h - d
             out.append(f'<line x1="{left}" y1="{y:.1f}" x2="{left + plot_w}" y2="{y:.1f}" '
                        'stroke="#e3e8ee"/>')
             out.append(f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end">'
-                       f"{_e(_tick_text(t))}</text>")
+                       f"{_e(_tick_text(t, percent))}</text>")
     out.append("</g>")
     band = (plot_h if horizontal else plot_w) / n
     k = len(series)

@@ -162,3 +162,13 @@ def test_doctests_pass():
 
     from kakobuy_xl import report_html as module
     assert doctest.testmod(module).failed == 0
+
+
+def test_share_axes_read_as_percentages():
+    frame = pd.DataFrame({"Month": ["2025-04", "2025-05"], "CSAT %": [0.75, 1.0]})
+    report = ReportSheet("Monthly Report", "Monthly", tables=[
+        ReportTable("t", "Trend", frame, {"CSAT %": "0%"})],
+        charts=[Chart("line", "CSAT per month", "t", "Month", ("CSAT %",))])
+    svg = report_html(report)
+    assert ">100%</text>" in svg and ">0%</text>" in svg
+    assert ">0.8</text>" not in svg
