@@ -174,7 +174,9 @@ def route(interactions: pd.DataFrame, rules: RoutingRules | str | None, *,
     inbound = (_lower(_col(interactions, "direction")) != "out").to_numpy()
     intent = _lower(_col(interactions, "intent"))
     # "pt-BR" and "zh_Hans" route as pt and zh.
-    language = _lower(_col(interactions, "language")).str.split(r"[-_]", regex=True).str[0]
+    language = map_distinct(_col(interactions, "language"),
+                            lambda v: re.split(r"[-_]", v.strip().casefold())[0]
+                            if isinstance(v, str) else "", "")
     for rule in rules.rules:
         hit = (intent.isin(rule.names) | language.isin(rule.names)).to_numpy()
         out[inbound & hit & out.isna().to_numpy()] = rule.handler
