@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from .keys import id_key, lookup, related
+from .frames import column as _column, filled as _filled
 from .schema import CLOSED_DISPUTE_STATUSES, DISPUTE_TYPES, SHEETS, WORKFLOW_CONDITIONS
 
 CONDITIONS = WORKFLOW_CONDITIONS
@@ -112,14 +113,6 @@ def effective(disputes: pd.DataFrame) -> pd.DataFrame:
     typed, else Type (auto) / Grade (auto)."""
     return disputes.assign(type=_user_else_auto(disputes, "type", "type_auto"),
                            grade=_user_else_auto(disputes, "grade", "grade_auto"))
-
-
-def _filled(series: pd.Series) -> pd.Series:
-    return series.notna() & (series.astype(str).str.strip() != "")
-
-
-def _column(frame: pd.DataFrame, name: str) -> pd.Series:
-    return frame[name] if name in frame else pd.Series(None, index=frame.index, dtype=object)
 
 
 def is_closed(disputes: pd.DataFrame) -> pd.Series:

@@ -52,6 +52,7 @@ import pandas as pd
 
 from .errors import ConfigError
 from .disputes import is_closed, is_escalated
+from .frames import column as _col, to_times as _times
 from .keys import first_by_id, id_key, lookup, map_distinct
 from .sla import BusinessCalendar
 
@@ -117,21 +118,6 @@ _COUNT_COLUMNS = ("Messages in", "First replies", "Next replies", "Waiting for r
 
 
 # ------------------------------------------------------------------ small helpers
-
-
-def _col(frame: pd.DataFrame | None, name: str, index: pd.Index | None = None) -> pd.Series:
-    """A column, or an all-None column when the sheet lacks it (unanalysed messages)."""
-    if frame is not None and name in frame.columns:
-        return frame[name]
-    idx = index if index is not None else (frame.index if frame is not None else pd.RangeIndex(0))
-    return pd.Series([None] * len(idx), index=idx, dtype=object)
-
-
-def _times(series: pd.Series) -> pd.Series:
-    out = pd.to_datetime(series, errors="coerce")
-    if getattr(out.dt, "tz", None) is not None:
-        out = out.dt.tz_localize(None)
-    return out.astype("datetime64[ns]")
 
 
 def _as_dict(series: pd.Series) -> dict[Any, Any]:

@@ -39,7 +39,8 @@ import pandas as pd
 from .disputes import is_closed
 from .errors import ConfigError
 from .keys import id_key, map_distinct, related
-from .risk import _col, already_escalated
+from .frames import column as _col
+from .risk import already_escalated
 from .schema import CLOSED_DISPUTE_STATUSES, DISPUTE_TYPES, GRADES
 
 #: Options, gentlest first (ties go to the earlier one), and the Resolution each means.

@@ -31,6 +31,7 @@ import pandas as pd
 
 from .disputes import is_closed, signals
 from .errors import ConfigError
+from .frames import column as _col, to_times as _when
 from .importers.records import short_hash
 from .io.atomic import write_atomically
 from .keys import first_by_id, id_key, lookup, map_distinct
@@ -165,15 +166,6 @@ PHRASES: dict[str, dict[str, str]] = {
 
 # --- small helpers --------------------------------------------------------------------
 
-def _col(frame: pd.DataFrame | None, name: str) -> pd.Series:
-    """A column, or an all-empty one when the sheet lacks it (old or partial sheets)."""
-    if frame is None:
-        return pd.Series(dtype=object)
-    if name in frame:
-        return frame[name]
-    return pd.Series([None] * len(frame), index=frame.index, dtype=object)
-
-
 def _text(v: Any) -> str | None:
     if isinstance(v, str) and v.strip():
         return v.strip()
@@ -190,13 +182,6 @@ def _lower(series: pd.Series) -> pd.Series:
     """Stripped, case-folded text; "" where the cell is empty or not text."""
     # Directions, statuses and IDs repeat across 100,000 rows: fold each once.
     return map_distinct(series, _fold, "")
-
-
-def _when(series: pd.Series) -> pd.Series:
-    """Datetimes from typed or loosely typed cells (dates, strings); NaT where unreadable."""
-    if pd.api.types.is_datetime64_any_dtype(series):
-        return series
-    return pd.to_datetime(series, errors="coerce")
 
 
 def _timestamp(value: Any, name: str) -> pd.Timestamp | None:

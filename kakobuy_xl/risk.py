@@ -46,6 +46,7 @@ import pandas as pd
 
 from . import disputes as _disputes
 from .errors import ConfigError
+from .frames import column as _col, filled as _filled, times as _times
 from .keys import first_by_id, id_key, lookup, map_distinct, related
 
 FEATURES: tuple[str, ...] = (
@@ -84,22 +85,6 @@ def type_priors() -> dict[str, float]:
 
 
 # --- features -------------------------------------------------------------------------
-
-def _col(frame: pd.DataFrame | None, name: str) -> pd.Series:
-    if frame is None or name not in frame:
-        n = 0 if frame is None else len(frame)
-        return pd.Series([None] * n, index=None if frame is None else frame.index,
-                         dtype=object)
-    return frame[name]
-
-
-def _times(frame: pd.DataFrame, name: str) -> pd.Series:
-    return pd.to_datetime(_col(frame, name), errors="coerce").astype("datetime64[ns]")
-
-
-def _filled(s: pd.Series) -> pd.Series:
-    return s.notna() & (s.astype(str).str.strip() != "")
-
 
 #: Settled (Status resolved/closed or Resolved At typed): the shared definition.
 is_closed = _disputes.is_closed

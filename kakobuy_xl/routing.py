@@ -31,6 +31,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .errors import ConfigError
+from .frames import column as _col, filled as _filled
 from .keys import id_key, lookup, map_distinct
 from .schema import CLOSED_DISPUTE_STATUSES, INTENTS, LANGUAGES
 
@@ -118,17 +119,6 @@ def parse_routing(text: str | None, *, setting: str = "routing") -> RoutingRules
 def _lower(series: pd.Series) -> pd.Series:
     return map_distinct(series, lambda v: v.strip().casefold() if isinstance(v, str) else "",
                         "")
-
-
-def _col(frame: pd.DataFrame, name: str) -> pd.Series:
-    if name in frame:
-        return frame[name]
-    return pd.Series([None] * len(frame), index=frame.index, dtype=object)
-
-
-def _filled(series: pd.Series) -> pd.Series:
-    return pd.Series([isinstance(v, str) and bool(v.strip()) for v in series.tolist()],
-                     index=series.index)
 
 
 def dispute_handlers(interactions: pd.DataFrame, disputes: pd.DataFrame | None) -> pd.Series:

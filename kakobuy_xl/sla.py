@@ -37,6 +37,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import ConfigError
+from .frames import column as _col, times as _times
 from .keys import id_key
 from .schema import CLOSED_DISPUTE_STATUSES
 from .settings import Settings
@@ -605,19 +606,6 @@ def _rule_deadlines(disputes: pd.DataFrame, rules: pd.DataFrame | None,
 
 
 # --------------------------------------------------------------------------- clocks
-
-def _col(frame: pd.DataFrame, name: str) -> pd.Series:
-    """A column of a typed frame, or an empty one when the caller left it out."""
-    if name in frame:
-        return frame[name]
-    return pd.Series(None, index=frame.index, dtype=object)
-
-
-def _times(frame: pd.DataFrame, name: str) -> pd.Series:
-    if name not in frame:
-        return pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
-    return pd.to_datetime(frame[name], errors="coerce").astype("datetime64[ns]")
-
 
 def _tmin(a: pd.Series, b: pd.Series) -> pd.Series:
     """Earlier of two datetime columns, ignoring NaT."""

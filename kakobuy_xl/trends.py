@@ -51,6 +51,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import ConfigError, SheetValidationError
+from .frames import times as _times_of
 from .keys import id_key, map_distinct
 from .reports import region as region_of
 from .schema import DISPUTE_TYPES
@@ -268,12 +269,6 @@ def _column(frame: pd.DataFrame, name: str) -> pd.Series:
     return pd.Series([None] * len(frame), index=frame.index, dtype=object)
 
 
-def _dates(frame: pd.DataFrame, name: str) -> pd.Series:
-    if name not in frame.columns:
-        return pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
-    return pd.to_datetime(frame[name], errors="coerce")
-
-
 def _region(country: pd.Series) -> pd.Series:
     """The report sheets' region of each country; None (not "Unknown") where the country
     is empty, so that orders going nobody knows where form no region segment.
@@ -355,7 +350,7 @@ def _prepare(disputes: pd.DataFrame, orders: pd.DataFrame | None,
     ev = pd.DataFrame(index=disputes.index)
     kind = _column(disputes, "type").map(str.lower, na_action="ignore")
     ev["kind"] = kind.where(kind.isin(DISPUTE_TYPES), None)
-    ev["period"] = _period(_dates(disputes, "opened_at"), w)
+    ev["period"] = _period(_times_of(disputes, "opened_at"), w)
     ev[_ALL] = ""
     products: dict[str, str] = {}
     have_orders = orders is not None and len(orders) > 0
@@ -369,7 +364,7 @@ def _prepare(disputes: pd.DataFrame, orders: pd.DataFrame | None,
         o["region"] = _region(o["country"])
         o["product"] = _column(orders, "product")
         o["sku"] = _spelling(_column(orders, "sku").combine_first(o["product"]))
-        when = _dates(orders, "ship_date").combine_first(_dates(orders, "order_date"))
+        when = _times_of(orders, "ship_date").combine_first(_times_of(orders, "order_date"))
         o["period"] = _period(when, w)
         status = _column(orders, "status").str.lower()
         o[_ALL] = ""
