@@ -34,7 +34,7 @@ from .errors import ConfigError
 from .frames import column as _col, to_times as _when
 from .importers.records import short_hash
 from .io.atomic import write_atomically
-from .keys import first_by_id, id_key, lookup, map_distinct
+from .keys import first_by_id, id_key, map_distinct, related
 from .schema import CLOSED_DISPUTE_STATUSES, SHEETS
 from .settings import Settings
 from .templates import TemplateIndex, choose_language, library_with_shipped, locale_for, render
@@ -473,8 +473,8 @@ def affected_orders(orders: pd.DataFrame, *, customers: pd.DataFrame | None = No
     if countries:
         dest = _col(orders, "destination_country").astype(object)
         if customers is not None and len(customers):
-            home = lookup(id_key(_col(orders, "customer_id")),
-                          first_by_id(customers["customer_id"], _col(customers, "country")))
+            home = related(id_key(_col(orders, "customer_id")), customers["customer_id"],
+                           _col(customers, "country"))
             dest = dest.where(dest.map(lambda v: _text(v) is not None), home)
         mask &= pd.Series([isinstance(v, str) and v.strip().upper() in countries
                            for v in dest.tolist()], index=orders.index)
@@ -900,8 +900,8 @@ def _survey_windows(disputes: pd.DataFrame, interactions: pd.DataFrame) -> pd.Da
         return pd.DataFrame(columns=["dispute_key", "customer_key", "survey_at", "until",
                                      "closed_at"])
     # The surveyed customer: on the survey row, else the dispute's.
-    owner = lookup(surveys["dispute_key"], first_by_id(disputes["dispute_id"],
-                                                       _col(disputes, "customer_id")))
+    owner = related(surveys["dispute_key"], disputes["dispute_id"],
+                    _col(disputes, "customer_id"))
     surveys = pd.DataFrame({
         "dispute_key": surveys["dispute_key"],
         "customer_key": surveys["customer_key"].where(surveys["customer_key"].notna(),

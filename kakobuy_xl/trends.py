@@ -51,8 +51,8 @@ import numpy as np
 import pandas as pd
 
 from .errors import ConfigError, SheetValidationError
-from .frames import times as _times_of
-from .keys import id_key, map_distinct
+from .frames import column as _col, times as _times_of
+from .keys import id_key, map_distinct, related
 from .reports import region as region_of
 from .schema import DISPUTE_TYPES
 
@@ -376,12 +376,8 @@ def _prepare(disputes: pd.DataFrame, orders: pd.DataFrame | None,
                    .drop_duplicates("sku"))
             products = dict(zip(top["sku"], top["product"]))
         # Each dispute takes its order's segment: the first order with a matching ID.
-        okeys = id_key(orders["order_id"]).to_numpy(object)
-        first = pd.Series(np.arange(len(orders)), index=okeys)
-        first = first[pd.notna(first.index) & ~first.index.duplicated()]
-        dkeys = id_key(disputes["order_id"]) if "order_id" in disputes.columns else \
-            pd.Series([None] * len(disputes), index=disputes.index, dtype=object)
-        pos = dkeys.map(first)
+        pos = related(id_key(_col(disputes, "order_id")), orders["order_id"],
+                      pd.Series(np.arange(len(orders)), index=orders.index))
         found = pos.notna().to_numpy()
         at = pos.fillna(0).astype(np.int64).to_numpy()
         for col in ("carrier", "country", "region", "sku", "product", "platform"):
