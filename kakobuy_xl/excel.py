@@ -183,28 +183,19 @@ def analyse_messages(book: Any | None = None) -> None:
         result = api.refresh(wb, env=os.environ, progress=wb.status,
                              steps=("message analysis", "customer activity"))
         _report(bk, result.problems)
-        unclear = _unclear_rows(wb)
+        typed = result.tables.get("Interactions")
+        unclear: list[int] = []
+        if typed is not None and typed.usable:
+            from .routing import clarification_queue
+
+            # The unclear messages nobody has answered yet, from this run's results.
+            unclear = sorted(int(r) for r in clarification_queue(typed.frame)["excel_row"])
         text = result.summary().replace("\n", " ")
         if unclear:
             shown = ", ".join(map(str, unclear[:15])) + (" ..." if len(unclear) > 15 else "")
             _alert(bk, f"{len(unclear):,} messages are unclear (Needs Clarification = yes, rows "
                    f"{shown}). Ask those customers what they mean before you reply.")
         _status(bk, "Kakobuy: " + text)
-
-
-def _unclear_rows(wb: Any) -> list[int]:
-    """Interactions rows whose intent needs clarification, after the analysis."""
-    from .io.base import find_header
-
-    try:
-        data = wb.read_table("Interactions")
-    except KakobuyError:
-        return []
-    header = find_header(data.headers, "Needs Clarification")
-    if header is None:
-        return []
-    column = data.frame[header]
-    return [int(r) for r in column.index[column == "yes"]]
 
 
 def classify_disputes(book: Any | None = None) -> None:

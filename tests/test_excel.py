@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+import openpyxl
 import pandas as pd
 import pytest
 from lxml import etree
@@ -122,10 +123,42 @@ def test_unexpected_errors_never_show_a_traceback(unrefreshed, monkeypatch):
     assert "failed unexpectedly (ZeroDivisionError" in prompt and "Traceback" not in prompt
 
 
-def test_every_button_is_built(shop_path):
-    """No button answers "not available yet" any more."""
-    for name in excel.BUTTONS:
-        assert "not available yet" not in (excel.BUTTONS[name].__doc__ or ""), name
+def test_analyse_messages_lists_the_unanswered_unclear_messages(demo_path):
+    from kakobuy_xl.routing import clarification_queue
+    from kakobuy_xl.schema import snake
+
+    book = FakeBook(demo_path)
+    excel.run_button("analyse_messages", book)
+    book.save()
+    frame = FileWorkbook(demo_path).read_table("Interactions").frame.rename(columns=snake)
+    assert frame["language"].notna().sum() > 250
+    queue = sorted(clarification_queue(frame)["excel_row"])
+    assert queue  # the demo has unclear messages nobody has answered yet
+    prompt = book.app.alerts[-1]["prompt"]
+    assert prompt.startswith(f"{len(queue):,} messages are unclear")
+    assert f"rows {', '.join(map(str, queue[:15]))}" in prompt
+
+
+@pytest.mark.parametrize("button,sheet,column", [
+    ("classify_disputes", "Disputes", "Type (auto)"),
+    ("suggest_replies", "Interactions", "Suggested Template"),
+    ("suggest_replies", "Disputes", "Suggested Reply")])
+def test_analysis_buttons_fill_their_columns(demo_path, button, sheet, column):
+    before = read_sheet(demo_path, sheet)
+    wb = FileWorkbook(demo_path)
+    header_row = wb.read_table(sheet).header_row
+    book = openpyxl.load_workbook(demo_path)
+    ws = book[sheet]
+    col = [c.value for c in ws[header_row]].index(column) + 1
+    for r in range(header_row + 1, header_row + 1 + len(before)):
+        ws.cell(r, col).value = None  # as if never computed
+    book.save(demo_path)
+    fake = FakeBook(demo_path)
+    excel.run_button(button, fake)
+    assert all(a["mode"] != "critical" for a in fake.app.alerts), fake.app.alerts
+    fake.save()
+    after = read_sheet(demo_path, sheet)
+    assert after[column].notna().sum() == before[column].notna().sum() > 0
 
 
 def test_help_and_unknown_buttons(shop_path):
