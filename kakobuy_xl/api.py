@@ -717,8 +717,8 @@ def _drafts_folder(wb: WorkbookIO, out: str | os.PathLike[str] | None) -> Path |
 
 def _proactive(workbook: str | os.PathLike[str] | WorkbookIO, env: Mapping[str, str] | None,
                now: dt.datetime | None, dry_run: bool, out: str | os.PathLike[str] | None,
-               stem: str, progress: Progress, build: Callable[..., tuple[object, int]]
-               ) -> DraftsResult:
+               stem: str, progress: Progress, build: Callable[..., tuple[object, int]],
+               steps: tuple[str, ...] = PROFILE_STEPS) -> DraftsResult:
     """Shared shape of notify-delay, survey and follow-up: compute the profiles, build
     the drafts, append them to Interactions (Direction out, Status draft), save, export."""
     from .proactive import export_drafts
@@ -730,7 +730,7 @@ def _proactive(workbook: str | os.PathLike[str] | WorkbookIO, env: Mapping[str, 
         settings = _refresh.read_settings(wb, env)
         when = now or _now_in(settings)
         result = _refresh.refresh(wb, settings, when, dry_run=True, progress=progress,
-                                  cache=result_cache(env), steps=PROFILE_STEPS,
+                                  cache=result_cache(env), steps=steps,
                                   folder=_workbook_folder(wb))
         frames = {n: t.frame for n, t in result.tables.items() if t.usable}
         batch, recorded = build(wb, result.tables, frames, settings, when, dry_run)
@@ -778,14 +778,13 @@ def notify_delay(workbook: str | os.PathLike[str] | WorkbookIO, *,
     and exported (CSV and one text file per channel) to ``out`` (default:
     ``kakobuy-drafts/`` beside the workbook)."""
     from .proactive import delay_notices
-    from .templates import library_or_shipped
 
     def build(wb, tables, frames, settings, when, dry_run):
         if "Orders" not in frames:
             raise WorkbookError("The workbook has no usable Orders sheet; run "
                                 "`kakobuy validate`.")
         batch = delay_notices(frames["Orders"], frames.get("Customers"),
-                              library_or_shipped(frames.get("Templates")), now=when,
+                              frames.get("Templates"), now=when,
                               country=country, carrier=carrier, since=since,
                               group_buy=group_buy, compensation=compensation, coupon=coupon,
                               delay_days=delay_days, interactions=frames.get("Interactions"),
@@ -810,7 +809,6 @@ def survey(workbook: str | os.PathLike[str] | WorkbookIO, *,
 
     from .proactive import (DraftBatch, rating_confirmations, survey_answers,
                             survey_drafts, survey_form_answers)
-    from .templates import library_or_shipped
 
     key = seller_key(env)
 
@@ -840,7 +838,7 @@ def survey(workbook: str | os.PathLike[str] | WorkbookIO, *,
         echo = rating_confirmations(chat, disputes, frames.get("Customers"), inter, now=when,
                                     seller=settings)
         asks = survey_drafts(disputes, frames.get("Customers"), inter,
-                             library_or_shipped(frames.get("Templates")), now=when,
+                             frames.get("Templates"), now=when,
                              survey_url=settings.survey_url or None, after_hours=after_hours,
                              survey_key=key, seller=settings)
         both = DraftBatch(pd.concat([echo.drafts, asks.drafts], ignore_index=True),
@@ -853,11 +851,11 @@ def survey(workbook: str | os.PathLike[str] | WorkbookIO, *,
 def follow_up(workbook: str | os.PathLike[str] | WorkbookIO, *, quiet_days: float = 3,
               out: str | os.PathLike[str] | None = None, now: dt.datetime | None = None,
               env: Mapping[str, str] | None = None, dry_run: bool = False,
-              progress: Progress = no_progress) -> DraftsResult:
+              profiles_fresh: bool = False, progress: Progress = no_progress) -> DraftsResult:
     """A proactive follow-up draft for each high-risk customer (Segment) who has heard
-    nothing from the shop for ``quiet_days``, in their language."""
+    nothing from the shop for ``quiet_days``, in their language. ``profiles_fresh``: the
+    Segment and risk columns were just refreshed, so they are read, not computed again."""
     from .proactive import follow_up_drafts
-    from .templates import library_or_shipped
 
     def build(wb, tables, frames, settings, when, dry_run):
         if "Customers" not in frames:
@@ -865,11 +863,12 @@ def follow_up(workbook: str | os.PathLike[str] | WorkbookIO, *, quiet_days: floa
                                 "`kakobuy validate`.")
         batch = follow_up_drafts(frames["Customers"], frames.get("Disputes"),
                                  frames.get("Interactions"),
-                                 library_or_shipped(frames.get("Templates")), now=when,
+                                 frames.get("Templates"), now=when,
                                  quiet_days=quiet_days, seller=settings)
         return batch, 0
 
-    return _proactive(workbook, env, now, dry_run, out, "follow-ups", progress, build)
+    return _proactive(workbook, env, now, dry_run, out, "follow-ups", progress, build,
+                      steps=() if profiles_fresh else PROFILE_STEPS)
 
 
 def import_file(kind: str, file: str | os.PathLike[str],

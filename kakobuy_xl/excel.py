@@ -375,7 +375,7 @@ def risk_review(book: Any | None = None) -> None:
             return
         risk = disputes.get("escalation_risk")
         high = risk[risk >= 0.5].sort_values(ascending=False) if risk is not None else []
-        drafts = api.follow_up(wb, env=os.environ, progress=wb.status)
+        drafts = api.follow_up(wb, env=os.environ, progress=wb.status, profiles_fresh=True)
         if len(high):
             _select_rows(bk, "Disputes", sorted(int(i) for i in high.index))
         _alert(bk, f"{len(high)} open disputes at 50% escalation risk or more (selected on the "
