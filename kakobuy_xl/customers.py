@@ -70,6 +70,11 @@ RECENT_DAYS = 90
 TREND_STEP = 0.2
 #: How many of a customer's latest messages make the "recent" side of the trend.
 TREND_LATEST = 3
+#: Average sentiment at or below which a customer's messages count as negative.
+NEGATIVE_AVG = -0.3
+#: Average rating at or below which CSAT counts as low; at or above HAPPY_CSAT as happy.
+LOW_CSAT = 2.5
+HAPPY_CSAT = 4.5
 #: Score from which a customer is high-risk; below LOW_RISK one may be high-satisfaction.
 HIGH_RISK = 0.5
 LOW_RISK = 0.2
@@ -191,11 +196,11 @@ def customer_profiles(customers: pd.DataFrame, interactions: pd.DataFrame | None
     signals["complaints"] = 1 - (1 - w["complaints"]) ** extra
     texts["complaints"] = recent_complaints.map(
         lambda n: f"{int(n)} complaints in {RECENT_DAYS} days")
-    signals["negative"] = (avg_sent <= -0.3).astype(float) * w["negative"]
+    signals["negative"] = (avg_sent <= NEGATIVE_AVG).astype(float) * w["negative"]
     texts["negative"] = avg_sent.map(lambda v: f"negative messages (avg {v:+.2f})")
     signals["worsening"] = (trend <= -TREND_STEP).astype(float) * w["worsening"]
     texts["worsening"] = trend.map(lambda v: f"sentiment worsening ({v:+.2f})")
-    signals["low_csat"] = (csat <= 2.5).astype(float) * w["low_csat"]
+    signals["low_csat"] = (csat <= LOW_CSAT).astype(float) * w["low_csat"]
     texts["low_csat"] = csat.map(lambda v: f"low CSAT ({v:.1f})")
     signals["dispute_risk"] = dispute_risk.fillna(0) * w["dispute_risk"]
     texts["dispute_risk"] = dispute_risk.map(
@@ -203,7 +208,7 @@ def customer_profiles(customers: pd.DataFrame, interactions: pd.DataFrame | None
 
     parts = pd.DataFrame(signals)
     score = (1 - (1 - parts).prod(axis=1)).round(3)
-    happy = (csat >= 4.5) | (csat.isna() & (avg_sent >= 0.3) & (open_n.fillna(0) == 0))
+    happy = (csat >= HAPPY_CSAT) | (csat.isna() & (avg_sent >= 0.3) & (open_n.fillna(0) == 0))
     segment = np.where(score >= HIGH_RISK, "high-risk",
                        np.where((score < LOW_RISK) & happy, "high-satisfaction", "neutral"))
     # Reasons: the strongest signals, strongest first; the happy ones for high-satisfaction.

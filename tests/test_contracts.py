@@ -101,6 +101,28 @@ def test_cli_help_does_not_import_pandas():
     assert out.stdout.strip().endswith("False")
 
 
+def test_readme_figures_are_the_shipped_ones():
+    """The numbers the README states come from the code and data, not from memory."""
+    import json
+    import re
+
+    from kakobuy_xl import excel
+    from kakobuy_xl.customers import (HAPPY_CSAT, HIGH_RISK, LOW_CSAT, LOW_RISK, NEGATIVE_AVG,
+                                      RISK_WEIGHTS)
+
+    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    profile = readme[readme.index("**Risk Score** (0-1)"):readme.index("**Risk Reasons** names")]
+    stated = [float(x) for x in re.findall(r"(?<![\d.])-?0\.\d+", profile)]
+    assert stated == [RISK_WEIGHTS[k] for k in ("public", "case", "open", "complaints")] + \
+        [NEGATIVE_AVG, RISK_WEIGHTS["negative"], RISK_WEIGHTS["worsening"],
+         RISK_WEIGHTS["low_csat"], RISK_WEIGHTS["dispute_risk"], HIGH_RISK, LOW_RISK]
+    assert f"CSAT {LOW_CSAT} or lower" in profile and f"CSAT {HAPPY_CSAT} or more" in profile
+    scenarios = json.loads((ROOT / "kakobuy_xl" / "data" / "templates" / "scenarios.json")
+                           .read_text(encoding="utf-8"))["scenarios"]
+    assert f"**Templates**: {len(scenarios)} scenarios" in readme
+    assert f"shows {len(excel.BUTTONS)} buttons" in readme
+
+
 def test_readme_test_command_is_what_ci_runs():
     ci = (ROOT / ".ci" / "run").read_text()
     readme = (ROOT / "README.md").read_text()
