@@ -31,14 +31,13 @@ from .errors import ConfigError
 from .metrics import METRIC_COLUMNS, METRIC_DEFINITIONS
 from .report_sheet import FIRST_COL, Chart, ReportSheet, ReportTable, Tile
 from .schema import snake
+from .trends import FINDING_COLUMNS
 
 __all__ = ["FINDING_COLUMNS", "MONTHLY_REPORT", "SERVICE_REPORT", "findings_table",
            "monthly_report", "parse_month", "service_report"]
 
 SERVICE_REPORT = "Service Report"
 MONTHLY_REPORT = "Monthly Report"
-FINDING_COLUMNS = ("dimension", "segment", "metric", "recent", "baseline", "ratio", "count",
-                   "p_value", "finding", "suggestion")
 NO_FINDINGS = "No unusual changes found in the recent data."
 #: Rows kept in a table of groups (handlers, channels, platforms, customers, findings).
 TOP = 10
