@@ -654,6 +654,8 @@ def _formula_risk(description: pd.Series, grade: pd.Series, amount: pd.Series,
     given_type = dispute_type.map(lambda t: t.strip().lower() if isinstance(t, str) and t.strip()
                                   else None)
     auto_type = analysis_formulas["KB_DISPUTE_TYPE"](description)
+    # Any fixed instant: each row is a dispute opened "now" with its description as the
+    # only message, so the clocks and history (unknown to a formula) stay at their centres.
     now = pd.Timestamp("2000-01-01")
     disputes = pd.DataFrame({
         "dispute_id": ids, "customer_id": none, "order_id": ids, "status": "open",
