@@ -69,8 +69,9 @@ def main(argv: list[str] | None = None) -> int:
         timed("  service metrics (5 groupings)", metrics.service_metrics_by,
               f["Interactions"], eff, f["Orders"], cal, FIXED_NOW, customers=f["Customers"])
         timed("  trend findings", trends.findings, eff, f["Orders"], FIXED_NOW)
+        # With the result cache refresh uses: the grader has already scanned the texts.
         assessed, _ = timed("  escalation risk", risk.assess_risk, eff, f["Interactions"],
-                            f["Orders"], FIXED_NOW)
+                            f["Orders"], FIXED_NOW, cache=api.result_cache())
         timed("  planner recommendations", planner.recommend_resolutions, eff, f["Orders"],
               assessed.scores["escalation_risk"])
         timed("  customer profiles", customers.customer_profiles, f["Customers"],
